@@ -1,0 +1,47 @@
+# luffy CRM. Quick start: `make run` (app on SQLite with demo data), `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup run test test-fast lint format serve messages clean
+
+setup:
+	scripts/setup.sh
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test:
+	scripts/setup.sh --test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	scripts/setup.sh --test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Production-style serving: DEBUG off, gunicorn, static files by whitenoise.
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment or in .env.
+serve: setup
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn luffy_crm.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+# Re-extract and compile translations (needs GNU gettext). The compiled .mo files
+# are committed, so a fresh machine does not need gettext.
+messages:
+	cd web && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
+	cd stark && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
+	cd rbac && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=web --ignore=stark --ignore=rbac --ignore=.venv --ignore=tests
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3* test_*.sqlite3*

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Create .venv and install dependencies. Usage: scripts/setup.sh [--test]
+# mysqlclient needs the MySQL client headers; when they are missing we install them
+# with apt-get if we can (root or passwordless sudo), else we install without
+# mysqlclient and say so: the app then runs on SQLite only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+fi
+
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else return 1; fi
+  command -v apt-get >/dev/null || return 1
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+requirements=(-r requirements.txt)
+if ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists mariadb 2>/dev/null; then
+  echo "setup: MySQL client headers missing; trying apt-get install default-libmysqlclient-dev pkg-config" >&2
+  if ! apt_install default-libmysqlclient-dev pkg-config build-essential; then
+    echo "setup: could not install them: installing WITHOUT mysqlclient (SQLite only)." >&2
+    echo "setup: for MariaDB/MySQL, install default-libmysqlclient-dev and pkg-config, then re-run." >&2
+    grep -v '^mysqlclient' requirements.txt > "$VENV/requirements-nomysql.txt"
+    requirements=(-r "$VENV/requirements-nomysql.txt")
+  fi
+fi
+if [ "${1:-}" = "--test" ]; then
+  requirements+=(-r requirements-test.txt)
+fi
+
+# Skip pip when nothing changed since the last successful install.
+stamp="$VENV/.installed-$(cat requirements*.txt | cksum | cut -d' ' -f1)-${1:-run}"
+if [ ! -f "$stamp" ]; then
+  "$VENV/bin/pip" install -q "${requirements[@]}"
+  touch "$stamp"
+fi

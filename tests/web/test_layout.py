@@ -1,0 +1,51 @@
+"""The layout is styled from our own static files, in Chinese by default."""
+
+import posixpath
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ASSET_RE = re.compile(r"""(?:href|src)=["']([^"']+\.(?:css|js|svg))["']""")
+CSS_URL_RE = re.compile(r"""url\(['"]?([^'")?#]+)""")
+
+
+def test_login_page_uses_only_local_static_files_and_each_is_served(client):
+    html = client.get(reverse("login")).content.decode()
+    assets = ASSET_RE.findall(html)
+    assert any("bootstrap.min.css" in a for a in assets)
+    assert any("jquery" in a for a in assets)
+    assert any("font-awesome" in a for a in assets)
+    for asset in assets:
+        assert asset.startswith("/static/"), f"{asset} is not a local static file"
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        if asset.endswith(".css"):
+            css = b"".join(response.streaming_content).decode()
+            base = asset.rsplit("/", 1)[0]
+            for ref in CSS_URL_RE.findall(css):
+                if ref.startswith("data:"):
+                    continue
+                assert not ref.startswith(("http:", "https:", "//")), ref
+                fetched = client.get(posixpath.normpath(f"{base}/{ref}"))
+                assert fetched.status_code == 200, ref
+
+
+def test_pages_are_in_chinese_by_default(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "登录" in html
+
+
+def test_logged_in_layout_shows_user_name_and_a_post_logout_form(logged_in_client, user):
+    html = logged_in_client.get(reverse("home")).content.decode()
+    assert user.name in html
+    assert re.search(rf'<form method="post" action="{reverse("logout")}"', html)
+
+
+def test_404_page_uses_the_layout(logged_in_client):
+    response = logged_in_client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "404" in response.content.decode()
+    assert "bootstrap.min.css" in response.content.decode()

@@ -1,0 +1,451 @@
+"""The CRM's data model (DESIGN.md §3)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rbac.models import RbacUserMixin
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class School(models.Model):
+    """A campus (校区)."""
+
+    title = models.CharField(_("campus"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        SALES = "sales", _("sales")
+        OPERATIONS = "operations", _("operations")
+        FINANCE = "finance", _("finance")
+        TEACHING_QUALITY = "teaching_quality", _("teaching quality")
+        TEACHING = "teaching", _("teaching")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("department"), max_length=32, unique=True)
+    #: What the department does; class forms limit teacher choices by it.
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UserInfo(RbacUserMixin, AbstractUser):
+    """A staff member; the project's AUTH_USER_MODEL."""
+
+    name = models.CharField(_("real name"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    depart = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+
+class Course(models.Model):
+    name = models.CharField(_("course"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: Who may be a class teacher (班主任) / a teacher of a class.
+CLASS_TEACHER_CHOICES = Q(depart__kind=Department.Kind.TEACHING_QUALITY, is_active=True)
+TEACHER_CHOICES = Q(depart__kind=Department.Kind.TEACHING, is_active=True)
+
+
+class ClassList(models.Model):
+    """A class (班级): one semester of a course at a campus."""
+
+    school = models.ForeignKey(School, verbose_name=_("campus"), on_delete=models.PROTECT, related_name="classes")
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="classes")
+    semester = models.PositiveIntegerField(_("semester"))
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    start_date = models.DateField(_("start date"))
+    graduate_date = models.DateField(_("graduation date"), null=True, blank=True)
+    class_teacher = models.ForeignKey(
+        UserInfo,
+        verbose_name=_("class teacher"),
+        on_delete=models.PROTECT,
+        related_name="classes_as_class_teacher",
+        limit_choices_to=CLASS_TEACHER_CHOICES,
+    )
+    tech_teachers = models.ManyToManyField(
+        UserInfo,
+        verbose_name=_("teachers"),
+        blank=True,
+        related_name="classes_as_teacher",
+        limit_choices_to=TEACHER_CHOICES,
+    )
+    memo = models.TextField(_("memo"), blank=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "semester", "school"],
+                name="uniq_class_course_semester_school",
+                violation_error_message=_("This course already has a class of this semester at this campus."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(course)s (semester %(semester)s)") % {"course": self.course, "semester": self.semester}
+
+
+class Customer(models.Model):
+    """A prospective or signed customer. consultant is null ⇔ in the public pool."""
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        UNSIGNED = "unsigned", _("unsigned")
+
+    class Source(models.TextChoices):
+        QQ_GROUP = "qq_group", _("QQ group")
+        REFERRAL = "referral", _("in-house referral")
+        WEBSITE = "website", _("official website")
+        PAID_SEARCH = "paid_search", _("paid search")
+        OFFICE_VISIT = "office_visit", _("office visit")
+        WECHAT = "wechat", _("WeChat")
+        PUBLIC_CLASS = "public_class", _("public class")
+        OTHER = "other", _("other")
+
+    class Education(models.TextChoices):
+        DOCTOR = "doctor", _("doctorate")
+        MASTER = "master", _("master")
+        BACHELOR = "bachelor", _("bachelor")
+        COLLEGE = "college", _("college")
+        HIGH_SCHOOL = "high_school", _("high school")
+        OTHER = "other", _("other")
+
+    class Experience(models.TextChoices):
+        STUDENT = "student", _("in school")
+        FRESH = "fresh", _("fresh graduate")
+        UNDER_1 = "under_1", _("under 1 year")
+        Y1_3 = "1_3", _("1 to 3 years")
+        Y3_5 = "3_5", _("3 to 5 years")
+        OVER_5 = "over_5", _("over 5 years")
+
+    class WorkStatus(models.TextChoices):
+        EMPLOYED = "employed", _("employed")
+        UNEMPLOYED = "unemployed", _("unemployed")
+
+    name = models.CharField(_("name"), max_length=32)
+    qq = models.CharField(
+        _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNSIGNED)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QQ_GROUP)
+    referral_from = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    course = models.ManyToManyField(Course, verbose_name=_("courses of interest"), blank=True, related_name="customers")
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    graduation_school = models.CharField(_("graduated from"), max_length=64, blank=True)
+    major = models.CharField(_("major"), max_length=64, blank=True)
+    experience = models.CharField(_("work experience"), max_length=16, choices=Experience.choices, blank=True)
+    work_status = models.CharField(_("work status"), max_length=16, choices=WorkStatus.choices, blank=True)
+    company = models.CharField(_("company"), max_length=64, blank=True)
+    salary = models.CharField(_("salary"), max_length=64, blank=True)
+    date = models.DateField(_("entered"), default=timezone.localdate)
+    last_consult_date = models.DateField(_("last follow-up"), null=True, blank=True)
+    consultant = models.ForeignKey(
+        UserInfo,
+        verbose_name=_("consultant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-id"]
+        indexes = [
+            # The cap check counts a consultant's unsigned customers on every claim.
+            models.Index(fields=["consultant", "status"], name="customer_consultant_status"),
+            models.Index(fields=["date"], name="customer_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsultRecord(models.Model):
+    """A follow-up (跟进记录) written by a consultant about a customer."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="consult_records"
+    )
+    consultant = models.ForeignKey(
+        UserInfo, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="consult_records"
+    )
+    note = models.TextField(_("note"))
+    date = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.date}"
+
+
+class PaymentRecord(models.Model):
+    """A payment application (缴费申请), confirmed or rejected by finance."""
+
+    class PayType(models.TextChoices):
+        ENROLMENT_FEE = "enrolment_fee", _("enrolment fee")
+        TUITION = "tuition", _("tuition")
+        WITHDRAWAL = "withdrawal", _("withdrawal refund")
+        OTHER = "other", _("other")
+
+    class ConfirmStatus(models.TextChoices):
+        PENDING = "pending", _("pending")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
+    )
+    consultant = models.ForeignKey(
+        UserInfo, verbose_name=_("consultant"), on_delete=models.PROTECT, related_name="payments"
+    )
+    pay_type = models.CharField(_("type"), max_length=16, choices=PayType.choices, default=PayType.ENROLMENT_FEE)
+    #: Exact money: a Decimal in yuan, never a float.
+    paid_fee = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    class_list = models.ForeignKey(
+        ClassList, verbose_name=_("class"), on_delete=models.PROTECT, related_name="payments"
+    )
+    apply_date = models.DateTimeField(_("applied"), default=timezone.now)
+    confirm_status = models.CharField(
+        _("status"), max_length=10, choices=ConfirmStatus.choices, default=ConfirmStatus.PENDING, db_index=True
+    )
+    confirm_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirm_user = models.ForeignKey(
+        UserInfo,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="confirmed_payments",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("payment application")
+        verbose_name_plural = _("payment applications")
+        ordering = ["-apply_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.get_pay_type_display()} {self.paid_fee}"
+
+
+class Student(models.Model):
+    class Status(models.TextChoices):
+        APPLYING = "applying", _("applying")
+        STUDYING = "studying", _("studying")
+        GRADUATED = "graduated", _("graduated")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="student"
+    )
+    qq = models.CharField(_("QQ"), max_length=64)
+    mobile = models.CharField(_("mobile"), max_length=32)
+    emergency_contract = models.CharField(_("emergency contact"), max_length=64)
+    class_list = models.ManyToManyField(ClassList, verbose_name=_("classes"), blank=True, related_name="students")
+    student_status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLYING)
+    score = models.IntegerField(_("score"), default=100)
+    memo = models.TextField(_("memo"), blank=True)
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+
+class ScoreRecord(models.Model):
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="score_records"
+    )
+    content = models.TextField(_("reason"))
+    score = models.IntegerField(_("points"), help_text=_("Positive to add points, negative to deduct."))
+    user = models.ForeignKey(
+        UserInfo, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="score_records"
+    )
+    date = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("score record")
+        verbose_name_plural = _("score records")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.score:+d}"
+
+
+class CourseRecord(models.Model):
+    """One lesson (上课记录) of a class."""
+
+    class_object = models.ForeignKey(
+        ClassList, verbose_name=_("class"), on_delete=models.PROTECT, related_name="course_records"
+    )
+    day_num = models.PositiveIntegerField(_("day"))
+    teacher = models.ForeignKey(
+        UserInfo, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="course_records"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("course record")
+        verbose_name_plural = _("course records")
+        ordering = ["class_object", "day_num"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["class_object", "day_num"],
+                name="uniq_course_record_class_day",
+                violation_error_message=_("This class already has a record for this day."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(class)s day %(day)s") % {"class": self.class_object, "day": self.day_num}
+
+
+class StudyRecord(models.Model):
+    """Attendance (考勤) of one student at one lesson."""
+
+    class Record(models.TextChoices):
+        CHECKED_IN = "checked", _("checked in")
+        VACATE = "vacate", _("on leave")
+        LATE = "late", _("late")
+        ABSENT = "noshow", _("absent")
+        LEAVE_EARLY = "leave_early", _("left early")
+
+    course_record = models.ForeignKey(
+        CourseRecord, verbose_name=_("lesson"), on_delete=models.CASCADE, related_name="study_records"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="study_records"
+    )
+    record = models.CharField(_("attendance"), max_length=16, choices=Record.choices, default=Record.CHECKED_IN)
+
+    class Meta:
+        verbose_name = _("attendance record")
+        verbose_name_plural = _("attendance records")
+        ordering = ["course_record", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["course_record", "student"], name="uniq_study_record_lesson_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_record} {self.student}"
+
+
+class TalkRecord(models.Model):
+    """A class teacher's talk (谈话记录) with a student."""
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="talk_records"
+    )
+    teacher = models.ForeignKey(
+        UserInfo, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="talk_records"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    topic = models.CharField(_("topic"), max_length=64)
+    content = models.TextField(_("content"))
+
+    class Meta:
+        verbose_name = _("talk record")
+        verbose_name_plural = _("talk records")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class ClassChange(models.Model):
+    """A transfer (转班) or repeat (留级) application, approved by an administrator."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("transfer")
+        REPEAT = "repeat", _("repeat")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="class_changes"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TRANSFER)
+    from_class = models.ForeignKey(ClassList, verbose_name=_("from class"), on_delete=models.PROTECT, related_name="+")
+    to_class = models.ForeignKey(ClassList, verbose_name=_("to class"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    applicant = models.ForeignKey(UserInfo, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="+")
+    apply_date = models.DateTimeField(_("applied"), default=timezone.now)
+    confirm_user = models.ForeignKey(
+        UserInfo, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirm_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("class change application")
+        verbose_name_plural = _("class change applications")
+        ordering = ["-apply_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.get_kind_display()}"
