@@ -1,11 +1,9 @@
-"""Demo data for `manage.py seed_demo`. Every step is idempotent: running it twice
-creates nothing new."""
+"""Demo data: departments, campuses, courses, demo users, classes."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from web.models import ClassList, Course, Department, Gender, School, UserInfo
@@ -46,7 +44,6 @@ DEMO_USERS = [
 ]
 
 
-@transaction.atomic
 def seed_base(*, password: str = DEFAULT_PASSWORD) -> dict[str, UserInfo]:
     """Departments, campuses, courses, the demo users and a few classes."""
     departments = {

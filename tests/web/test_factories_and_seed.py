@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+from web.models import ClassList, UserInfo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "factory_class",
+    [
+        factories.ConsultRecordFactory,
+        factories.PaymentRecordFactory,
+        factories.ScoreRecordFactory,
+        factories.StudyRecordFactory,
+        factories.TalkRecordFactory,
+        factories.ClassChangeFactory,
+    ],
+)
+def test_factories_build_valid_rows(factory_class):
+    obj = factory_class()
+    obj.full_clean()
+
+
+def test_seed_demo_creates_the_demo_users_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="Demo-pass-2026")
+    call_command("seed_demo", password="Demo-pass-2026")
+    usernames = set(UserInfo.objects.values_list("username", flat=True))
+    assert {"admin", "manager1", "consultant1", "consultant2", "ops1", "finance1", "teacher1"} <= usernames
+    assert UserInfo.objects.filter(username="admin").count() == 1
+    assert UserInfo.objects.get(username="consultant1").check_password("Demo-pass-2026")
+    assert ClassList.objects.count() == 6
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not UserInfo.objects.exists()
