@@ -41,3 +41,14 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo")
     assert not UserInfo.objects.exists()
+
+
+def test_grant_permissions_gives_the_user_a_role_holding_the_names():
+    from tests.permissions import grant_permissions
+
+    user = factories.UserFactory()
+    before = user.rbac_version
+    grant_permissions(user, "stark:web_school_list", "stark:web_school_add")
+    names = set(user.roles.values_list("permissions__name", flat=True))
+    assert names == {"stark:web_school_list", "stark:web_school_add"}
+    assert user.rbac_version == before + 1

@@ -1,0 +1,22 @@
+"""Give a test user permissions (rbac URL names) the way an administrator would.
+
+Every test that logs a user in and opens a protected page grants exactly the URL
+names that page needs, so tests keep passing once the rbac middleware enforces them.
+"""
+
+from django.db.models import F
+
+from rbac.models import Permission, Role
+
+
+def grant_permissions(user, *url_names: str, role_title: str | None = None) -> Role:
+    """Add ``url_names`` (e.g. "stark:web_school_list") to a role held by ``user``."""
+    role, _created = Role.objects.get_or_create(title=role_title or f"role of {user.username}")
+    for name in url_names:
+        permission, _created = Permission.objects.get_or_create(name=name, defaults={"title": name})
+        role.permissions.add(permission)
+    user.roles.add(role)
+    # Tell the rbac middleware the user's permissions changed (takes effect on the next request).
+    type(user).objects.filter(pk=user.pk).update(rbac_version=F("rbac_version") + 1)
+    user.refresh_from_db(fields=["rbac_version"])
+    return role
