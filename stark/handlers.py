@@ -95,6 +95,8 @@ class StarkHandler:
     has_export_btn: bool = False
     #: Columns of the CSV export (default: ``list_display`` without the built-in columns).
     export_list: list[str | Callable] | None = None
+    #: Rows fetched (and M2M columns prefetched) per database round trip while exporting.
+    export_chunk_size: int = 2000
     #: Facet counts next to each combined-search value (one grouped query per option).
     show_facets: bool = False
     #: Extra ``select_related`` / ``prefetch_related`` for the list (FK and M2M columns are automatic).
@@ -368,8 +370,12 @@ class StarkHandler:
 
     def get_list_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         """The scoped queryset with combined search and fuzzy search applied (not yet ordered)."""
+        return self.filter_queryset(request, self.bind_search_group(request, *args, **kwargs), *args, **kwargs)
+
+    def filter_queryset(self, request: HttpRequest, search_group: list, *args, **kwargs) -> QuerySet:
+        """Scope → combined search (options AND-ed) → fuzzy search on ``q``."""
         queryset = self.get_queryset(request, *args, **kwargs)
-        for bound in self.bind_search_group(request, *args, **kwargs):
+        for bound in search_group:
             queryset = bound.filter(queryset)
         q = request.GET.get("q", "").strip()
         return apply_fuzzy_search(queryset, self.get_search_list(request, *args, **kwargs), q)
@@ -441,12 +447,9 @@ class StarkHandler:
             return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
         columns = self.get_columns(request, *args, **kwargs)
         search_group = self.bind_search_group(request, *args, **kwargs)
-        queryset = self.get_queryset(request, *args, **kwargs)
-        for bound in search_group:
-            queryset = bound.filter(queryset)
+        queryset = self.filter_queryset(request, search_group, *args, **kwargs)
         q = request.GET.get("q", "").strip()
         search_list = self.get_search_list(request, *args, **kwargs)
-        queryset = apply_fuzzy_search(queryset, search_list, q)
         if self.get_show_facets(request, *args, **kwargs):
             self.add_facets(request, search_group, q, search_list, *args, **kwargs)
         for bound in search_group:
@@ -595,7 +598,7 @@ class StarkHandler:
         writer = csv.writer(_Echo())
         yield "\ufeff"  # the BOM tells Excel the file is UTF-8
         yield writer.writerow([export_text(html.unescape(strip_tags(column.header))) for column in columns])
-        for obj in queryset.iterator(chunk_size=2000):
+        for obj in queryset.iterator(chunk_size=self.export_chunk_size):
             cells = []
             for column in columns:
                 if column.display is not None:

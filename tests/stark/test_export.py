@@ -4,7 +4,9 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 
+from stark.sites import site
 from tests.stark.factories import BookFactory, TagFactory
+from tests.stark.testapp.models import Book
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,20 @@ def test_export_denied_by_the_hook(stark_client, deny):
 
 def test_handlers_without_export_have_no_export_url(stark_client):
     assert stark_client.get("/stark/testapp/publisher/list/export/").status_code == 404
+
+
+def test_export_streams_rows_in_chunks(stark_client, django_assert_num_queries, monkeypatch):
+    tag = TagFactory()
+    for _ in range(5):
+        BookFactory().tags.add(tag)
+    monkeypatch.setattr(site.get_handler(Book), "export_chunk_size", 2)
+    response = stark_client.get(EXPORT)
+    chunks = iter(response.streaming_content)
+    with django_assert_num_queries(0):
+        assert next(chunks) == "\ufeff".encode()  # BOM and header go out before any row is read
+        assert next(chunks).startswith(b"Title,")
+    # one rows query read in chunks of 2, and one tags prefetch per chunk: never all rows at once
+    with django_assert_num_queries(4) as captured:
+        rows = list(chunks)
+    assert len(rows) == 5
+    assert sum("testapp_tag" in q["sql"] for q in captured.captured_queries) == 3

@@ -284,3 +284,15 @@ def test_query_count_is_constant_in_rows_shown(stark_client, django_assert_max_n
     assert len(titles(response)) == rows
     stark_queries = [q["sql"] for q in captured.captured_queries if "testapp_" in q["sql"]]
     assert len(stark_queries) == 6, stark_queries  # count, rows, tags prefetch, 3 options (publisher, category, tags)
+
+
+def test_display_function_with_order_field_is_sortable(stark_client):
+    BookFactory(title="Short", pages=10)
+    BookFactory(title="Long", pages=900)
+    url = "/stark/testapp/book/instock/list/"
+    html = stark_client.get(url, {"o": "display_length"}).content.decode()
+    assert html.index("Long") < html.index("Short")  # unknown sort key: default order_list (-pages)
+    html = stark_client.get(url, {"o": "pages"}).content.decode()
+    assert html.index("Short") < html.index("Long")
+    assert '<a href="?o=-pages">Length <i class="fa fa-sort-asc"></i></a>' in html
+    assert "<b>10</b> pages" in html

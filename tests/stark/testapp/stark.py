@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.html import format_html
 
 from stark.handlers import StarkHandler, action
 from stark.search import DateRangeOption, Option
@@ -63,10 +64,19 @@ class BookChangeForm(forms.ModelForm):
         fields = ["title", "pages", "status", "category", "tags"]
 
 
+def display_length(handler, request, obj=None, is_header=False, *args, **kwargs):
+    if is_header:
+        return "Length"
+    return format_html("<b>{}</b> pages", obj.pages)
+
+
+display_length.order_field = "pages"
+
+
 class InStockBookHandler(StarkHandler):
     """Only books in stock exist for this handler; the summary records who saved last."""
 
-    list_display = ["title", "pages", StarkHandler.display_edit, StarkHandler.display_del]
+    list_display = ["title", display_length, StarkHandler.display_edit, StarkHandler.display_del]
     search_group = [
         Option(
             "publisher",
