@@ -15,7 +15,13 @@ def check_permission(request: HttpRequest, url_name: str) -> bool:
     dotted_path = getattr(settings, "STARK_PERMISSION_CHECK", None)
     if not dotted_path:
         return True
-    return bool(import_string(dotted_path)(request, url_name))
+    # A list page asks about the same few names once per row: remember the answers for this
+    # request (on the request, never on the shared handler).
+    cache = request.__dict__.setdefault("_stark_permissions", {})
+    key = (dotted_path, url_name)
+    if key not in cache:
+        cache[key] = bool(import_string(dotted_path)(request, url_name))
+    return cache[key]
 
 
 def clean_query_string(raw: str) -> str:

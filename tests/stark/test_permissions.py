@@ -66,19 +66,37 @@ def test_anonymous_user_denied_by_the_hook_is_sent_to_login(client):
 
 def test_reverse_helpers_return_none_when_denied(user, deny):
     handler = site.get_handler(Book)
-    request = RequestFactory().get(LIST, {"q": "x"})
-    request.user = user
+
+    def make_request():
+        request = RequestFactory().get(LIST, {"q": "x"})
+        request.user = user
+        return request
+
+    request = make_request()
     assert handler.reverse_change_url(request, 5) == "/stark/testapp/book/5/change/?_filter=q%3Dx"
     assert handler.reverse_list_url(request) == LIST
     deny({"stark:testapp_book_change"})
+    request = make_request()
     assert handler.reverse_change_url(request, 5) is None
     assert handler.reverse_delete_url(request, 5) == "/stark/testapp/book/5/delete/?_filter=q%3Dx"
 
 
-def test_reverse_list_url_restores_the_state_from_filter(user):
+def test_reverse_list_url_restores_the_state_from_filter(user, deny):
     handler = site.get_handler(Book)
     request = RequestFactory().get("/stark/testapp/book/1/change/", {"_filter": "q=x&page=2"})
     request.user = user
     assert handler.reverse_list_url(request) == LIST + "?q=x&page=2"
     # links from a change page keep the original list state instead of nesting it
     assert handler.reverse_delete_url(request, 1) == "/stark/testapp/book/1/delete/?_filter=q%3Dx%26page%3D2"
+
+
+def test_the_hook_is_asked_once_per_url_name_per_request(stark_client, settings, monkeypatch):
+    from tests.stark import permission_hooks
+
+    calls = []
+    monkeypatch.setattr(permission_hooks, "deny_listed", lambda request, name: calls.append(name) or True)
+    settings.STARK_PERMISSION_CHECK = "tests.stark.permission_hooks.deny_listed"
+    for _ in range(5):
+        BookFactory()
+    stark_client.get(LIST)
+    assert calls.count("stark:testapp_book_change") == 1
