@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from rbac.models import Menu, Permission, Role
+from rbac.models import Permission, Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.rbac.urls")]
 
