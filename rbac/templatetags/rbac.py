@@ -39,7 +39,7 @@ def _active_entry_id(current: dict[str, Any] | None) -> int | None:
 
 @register.inclusion_tag("rbac/menu.html")
 def rbac_menu(request: HttpRequest) -> dict[str, Any]:
-    """The two-level sidebar of the current user, with the current entry active."""
+    """The two-level sidebar of the current user: the current entry active and only its menu expanded."""
     snapshot, current = _current(request)
     active_id = _active_entry_id(current)
     menus = []
@@ -48,6 +48,10 @@ def rbac_menu(request: HttpRequest) -> dict[str, Any]:
             {**entry, "href": access.entry_href(entry), "active": entry["id"] == active_id} for entry in menu["entries"]
         ]
         menus.append({**menu, "entries": entries, "open": any(e["active"] for e in entries)})
+    if not any(menu["open"] for menu in menus):
+        # On a page outside the menu (home, say) nothing is hidden.
+        for menu in menus:
+            menu["open"] = True
     return {"menus": menus}
 
 

@@ -113,3 +113,9 @@ def test_stark_hook_follows_the_same_rule(client, clerk, demo_menu, role_with):
     assert stark_has_permission(request, "demo:item_list")
     assert not stark_has_permission(request, "demo:item_add")
     assert stark_has_permission(request, "home")
+
+
+def test_on_a_page_outside_the_menu_every_group_is_expanded(clerk_client):
+    sidebar = _sidebar(clerk_client.get("/").content.decode())
+    assert sidebar.count("collapse show") == 2
+    assert "active" not in sidebar
