@@ -79,9 +79,14 @@ class MultiAddForm(MultiPermissionBaseForm):
     menu = forms.ModelChoiceField(queryset=Menu.objects.all(), required=False, label=_("menu"))
     parent = EntryChoiceField(queryset=Permission.objects.none(), required=False, label=_("parent entry"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, menu_choices=None, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = _entries()
+        # The formset computes the choices once: without this every row queries menus and entries.
+        if menu_choices is not None:
+            self.fields["menu"].choices = menu_choices
+        if parent_choices is not None:
+            self.fields["parent"].choices = parent_choices
 
     def clean(self):
         cleaned = super().clean()
@@ -93,12 +98,28 @@ class MultiAddForm(MultiPermissionBaseForm):
 class MultiUpdateForm(MultiAddForm):
     id = forms.ModelChoiceField(queryset=Permission.objects.all(), widget=forms.HiddenInput)
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("parent") and cleaned.get("parent") == cleaned.get("id"):
+            raise ValidationError(_("A permission cannot be its own parent entry."))
+        return cleaned
+
 
 class MultiDeleteForm(MultiPermissionBaseForm):
     id = forms.ModelChoiceField(queryset=Permission.objects.all(), widget=forms.HiddenInput)
 
 
 class BaseMultiFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if "menu" in self.form.base_fields:
+            if not hasattr(self, "_choices"):
+                menu_field = self.form.base_fields["menu"]
+                parent_field = EntryChoiceField(queryset=_entries(), required=False)
+                self._choices = (list(menu_field.choices), list(parent_field.choices))
+            kwargs["menu_choices"], kwargs["parent_choices"] = self._choices
+        return kwargs
+
     def selected(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data.get("apply")]
 

@@ -333,3 +333,26 @@ def test_every_post_needs_the_csrf_token(admin_user, demo_menu):
     assert Menu.objects.filter(pk=demo_menu["menu"].pk).exists()
     assert Role.objects.filter(pk=role.pk).exists()
     assert Permission.objects.filter(pk=demo_menu["add"].pk).exists()
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def test_pages_take_a_constant_number_of_queries(admin_client, demo_menu, django_assert_max_num_queries):
+    Permission.objects.bulk_create(
+        Permission(title=f"p{i}", name=f"demo:p{i}", parent=demo_menu["entry"]) for i in range(40)
+    )
+    for i in range(10):
+        Role.objects.create(title=f"role {i}")
+        UserFactory(username=f"u{i}")
+    role = Role.objects.first()
+    urls = [
+        reverse("rbac:multi_permissions"),  # ~20 rows to add, 41 to delete, each with two selects
+        reverse("rbac:menu_list") + f"?mid={demo_menu['menu'].pk}&sid={demo_menu['entry'].pk}",
+        reverse("rbac:role_list"),
+        reverse("rbac:distribute_permissions") + f"?uid={UserFactory(username='x').pk}&rid={role.pk}",
+    ]
+    admin_client.get(urls[0])
+    for url in urls:
+        with django_assert_max_num_queries(12):
+            assert admin_client.get(url).status_code == 200
