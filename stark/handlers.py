@@ -466,7 +466,8 @@ class StarkHandler:
 
         link_query = request.GET.copy()
         link_query.pop("page", None)
-        hidden_for_search = [(k, v) for k, values in link_query.lists() if k not in ("q", "o") for v in values]
+        # A new search keeps the filters and the sort, and starts again from page 1.
+        hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
         context = {
             **self.get_context(request, *args, **kwargs),
             "title": capfirst(self.opts.verbose_name_plural),

@@ -69,8 +69,14 @@ def test_fuzzy_search_every_word_must_match_some_field(stark_client):
     BookFactory(title="Rust", summary="a python alternative")
     assert titles(stark_client.get(LIST, {"q": "python reilly"})) == ["Python cookbook"]
     assert sorted(titles(stark_client.get(LIST, {"q": "PYTHON"}))) == ["Python basics", "Python cookbook", "Rust"]
-    response = stark_client.get(LIST, {"q": "python reilly"})
-    assert 'name="q" value="python reilly"' in response.content.decode()  # the box keeps its value
+    html = stark_client.get(
+        LIST, {"q": "python reilly", "o": "-title", "status": "draft", "page": "2"}
+    ).content.decode()
+    assert 'name="q" value="python reilly"' in html  # the box keeps its value
+    search_form = html.split('class="form-inline mb-3 stark-search"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="o" value="-title">' in search_form
+    assert '<input type="hidden" name="status" value="draft">' in search_form
+    assert 'name="page"' not in search_form
 
 
 def test_search_across_m2m_does_not_repeat_rows(stark_client):
