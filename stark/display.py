@@ -10,8 +10,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
-def field_text(obj: models.Model, field: models.Field) -> str:
-    """Plain text of ``obj``'s ``field``: choice labels, ``str`` of relations, local dates."""
+def field_text(obj: models.Model, field: models.Field, for_export: bool = False) -> str:
+    """Plain text of ``obj``'s ``field``: choice labels, ``str`` of relations, local dates.
+
+    ``for_export`` writes dates as ISO 8601 (local time), which spreadsheets parse in any locale.
+    """
     if field.many_to_many:
         return ", ".join(str(related) for related in getattr(obj, field.name).all())
     if field.choices:
@@ -24,9 +27,11 @@ def field_text(obj: models.Model, field: models.Field) -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+        return value.strftime("%Y-%m-%d %H:%M") if for_export else formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return value.isoformat() if for_export else formats.date_format(value, "SHORT_DATE_FORMAT")
+    if for_export:
+        return str(value)
     if isinstance(value, Decimal | float | int):
         return formats.number_format(value)
     return str(value)

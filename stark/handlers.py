@@ -296,10 +296,11 @@ class StarkHandler:
             return format_html(
                 '<input type="checkbox" class="stark-check-all" aria-label="{}">', gettext("Select all on this page")
             )
+        # Not str(obj) in the label: a __str__ that follows a relation would cost a query per row.
         return format_html(
             '<input type="checkbox" name="pk" value="{}" class="stark-check" aria-label="{}">',
             obj.pk,
-            gettext("Select %(row)s") % {"row": obj},
+            gettext("Select this row"),
         )
 
     def display_edit(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
@@ -414,9 +415,9 @@ class StarkHandler:
             elif model_field.is_relation and model_field.concrete:
                 select.append(entry)
         if select:
-            queryset = queryset.select_related(*select)
+            queryset = queryset.select_related(*dict.fromkeys(select))
         if prefetch:
-            queryset = queryset.prefetch_related(*prefetch)
+            queryset = queryset.prefetch_related(*dict.fromkeys(prefetch))
         return queryset
 
     def render_cell(self, request: HttpRequest, column: Column, obj: models.Model, *args, **kwargs) -> SafeString:
@@ -465,7 +466,8 @@ class StarkHandler:
 
         link_query = request.GET.copy()
         link_query.pop("page", None)
-        hidden_for_search = [(k, v) for k, values in link_query.lists() if k not in ("q", "o") for v in values]
+        # A new search keeps the filters and the sort, and starts again from page 1.
+        hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
         context = {
             **self.get_context(request, *args, **kwargs),
             "title": capfirst(self.opts.verbose_name_plural),
@@ -598,13 +600,14 @@ class StarkHandler:
         writer = csv.writer(_Echo())
         yield "\ufeff"  # the BOM tells Excel the file is UTF-8
         yield writer.writerow([export_text(html.unescape(strip_tags(column.header))) for column in columns])
+        fields = [None if column.display else self.opts.get_field(column.field_name) for column in columns]
         for obj in queryset.iterator(chunk_size=self.export_chunk_size):
             cells = []
-            for column in columns:
-                if column.display is not None:
+            for column, model_field in zip(columns, fields, strict=True):
+                if model_field is None:
                     value = html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs))))
                 else:
-                    value = field_text(obj, self.opts.get_field(column.field_name))
+                    value = field_text(obj, model_field, for_export=True)
                 cells.append(export_text(value))
             yield writer.writerow(cells)
 

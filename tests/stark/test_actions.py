@@ -3,7 +3,7 @@ from django.test import Client
 
 from tests.permissions import grant_permissions
 from tests.stark.conftest import all_testapp_url_names
-from tests.stark.factories import BookFactory, ChapterFactory, PublisherFactory
+from tests.stark.factories import BookFactory, ChapterFactory, PublisherFactory, TagFactory
 from tests.stark.testapp.models import Book, Publisher
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,16 @@ def test_actions_require_the_csrf_token(user):
     token = client.get(LIST).cookies["csrftoken"].value
     assert client.post(LIST, {**data, "csrfmiddlewaretoken": token}).status_code == 302
     assert not Book.objects.filter(pk=book.pk).exists()
+
+
+def test_select_across_with_a_search_spanning_m2m_can_update_and_delete(stark_client):
+    red = TagFactory(name="red")
+    BookFactory(title="Red one").tags.add(red, TagFactory(name="reddish"))
+    BookFactory(title="Red two").tags.add(red)
+    BookFactory(title="Blue")
+    stark_client.post(LIST + "?q=red", {"action": "multi_archive", "select_across": "1"})
+    assert set(Book.objects.filter(status="archived").values_list("title", flat=True)) == {"Red one", "Red two"}
+    stark_client.post(
+        LIST + f"?tags={red.pk}&q=red", {"action": "multi_delete", "select_across": "1", "confirm": "yes"}
+    )
+    assert list(Book.objects.values_list("title", flat=True)) == ["Blue"]

@@ -32,6 +32,7 @@ def test_export_is_streamed_csv_of_the_filtered_sorted_list(stark_client):
     assert "Actions" not in rows[0] and "" not in rows[0]
     assert [row[0] for row in rows[1:]] == ["东京", "Beijing"]
     assert rows[1][4] == "a, b"
+    assert rows[1][5] == "2026-03-01"  # ISO dates: spreadsheets parse them in any locale
 
 
 def test_export_link_keeps_filters(stark_client):

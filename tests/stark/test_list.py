@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stark.sites import site
 from tests.stark.factories import BookFactory, CategoryFactory, PublisherFactory, TagFactory
-from tests.stark.testapp.models import Book
+from tests.stark.testapp.models import Book, Publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,14 @@ def test_fuzzy_search_every_word_must_match_some_field(stark_client):
     BookFactory(title="Rust", summary="a python alternative")
     assert titles(stark_client.get(LIST, {"q": "python reilly"})) == ["Python cookbook"]
     assert sorted(titles(stark_client.get(LIST, {"q": "PYTHON"}))) == ["Python basics", "Python cookbook", "Rust"]
-    response = stark_client.get(LIST, {"q": "python reilly"})
-    assert 'name="q" value="python reilly"' in response.content.decode()  # the box keeps its value
+    html = stark_client.get(
+        LIST, {"q": "python reilly", "o": "-title", "status": "draft", "page": "2"}
+    ).content.decode()
+    assert 'name="q" value="python reilly"' in html  # the box keeps its value
+    search_form = html.split('class="form-inline mb-3 stark-search"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="o" value="-title">' in search_form
+    assert '<input type="hidden" name="status" value="draft">' in search_form
+    assert 'name="page"' not in search_form
 
 
 def test_search_across_m2m_does_not_repeat_rows(stark_client):
@@ -296,3 +302,14 @@ def test_display_function_with_order_field_is_sortable(stark_client):
     assert html.index("Short") < html.index("Long")
     assert '<a href="?o=-pages">Length <i class="fa fa-sort-asc"></i></a>' in html
     assert "<b>10</b> pages" in html
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_plain_list_costs_a_count_and_one_rows_query(stark_client, django_assert_max_num_queries, monkeypatch, rows):
+    for _ in range(rows):
+        PublisherFactory()
+    monkeypatch.setattr(site.get_handler(Publisher), "per_page", rows)
+    with django_assert_max_num_queries(8) as captured:
+        response = stark_client.get("/stark/testapp/publisher/list/")
+    assert response.content.decode().count("<tr>") == rows + 1
+    assert len([q for q in captured.captured_queries if "testapp_" in q["sql"]]) == 2
