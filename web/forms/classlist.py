@@ -3,16 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stark.widgets import NativeDateInput
 from web.models import ClassList
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; it sends and expects ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ClassListForm(forms.ModelForm):
@@ -33,8 +25,8 @@ class ClassListForm(forms.ModelForm):
             "memo",
         ]
         widgets = {
-            "start_date": DateInput(),
-            "graduate_date": DateInput(),
+            "start_date": NativeDateInput(),  # the browser's own date picker (ISO dates)
+            "graduate_date": NativeDateInput(),
             "tech_teachers": forms.CheckboxSelectMultiple(),
             "memo": forms.Textarea(attrs={"rows": 3}),
         }
