@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from stark.search import Option
+from stark.utils import clean_query_string
 from web.forms.userinfo import UserInfoAddForm, UserInfoChangeForm, UserInfoResetPasswordForm
 from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password
 
@@ -79,7 +80,7 @@ class UserInfoHandler(StarkHandler):
         if not self.has_permission(request, url_name):
             return None
         url = reverse(self.full_url_name(url_name), kwargs={"pk": pk})
-        state = request.GET.get("_filter") if "_filter" in request.GET else request.GET.urlencode()
+        state = clean_query_string(request.GET["_filter"]) if "_filter" in request.GET else request.GET.urlencode()
         return f"{url}?{urlencode({'_filter': state})}" if state else url
 
     def reset_pwd_view(self, request: HttpRequest, pk: Any, *args, **kwargs) -> HttpResponse:

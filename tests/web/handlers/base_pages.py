@@ -2,6 +2,7 @@
 
 from django.test import Client
 
+from stark.sites import site
 from tests.permissions import grant_permissions
 
 
@@ -19,3 +20,8 @@ def row_texts(response) -> list[str]:
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+def show_one_page(monkeypatch, model) -> None:
+    """Let the model's list show up to 100 rows on one page (query-count tests render every row)."""
+    monkeypatch.setattr(site.get_handler(model), "per_page", 100)

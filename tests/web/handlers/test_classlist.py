@@ -13,7 +13,7 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
-from tests.web.handlers.base_pages import login_with, row_texts
+from tests.web.handlers.base_pages import login_with, row_texts, show_one_page
 from web.models import ClassList, Department
 
 pytestmark = pytest.mark.django_db
@@ -174,13 +174,14 @@ def test_delete_is_refused_while_payments_point_at_the_class(client, user, staff
     assert ClassList.objects.filter(pk=payment.class_list_id).exists()
 
 
-def test_list_query_count_does_not_grow_with_rows(client, user, staff, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(client, user, staff, django_assert_max_num_queries, monkeypatch):
     def make_classes(count):
         for _ in range(count):
             klass = ClassListFactory(class_teacher=staff["class_teacher"])
             klass.tech_teachers.add(staff["lecturer"], UserFactory(depart=staff["lecturer"].depart))
 
     make_classes(5)
+    show_one_page(monkeypatch, ClassList)
     login_with(client, user, LIST, ADD, CHANGE, DELETE)
     client.get(reverse(LIST))
     with django_assert_max_num_queries(50) as baseline:
@@ -188,4 +189,4 @@ def test_list_query_count_does_not_grow_with_rows(client, user, staff, django_as
     make_classes(45)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse(LIST))
-    assert len(response.context["rows"]) == 20
+    assert len(response.context["rows"]) == response.context["total"] >= 50

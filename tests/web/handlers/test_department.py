@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import DepartmentFactory, UserFactory
-from tests.web.handlers.base_pages import login_with, row_texts
+from tests.web.handlers.base_pages import login_with, row_texts, show_one_page
 from web.models import Department
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,9 @@ def test_delete_is_refused_while_staff_belong_to_the_department(client, user, se
     assert Department.objects.filter(pk=department.pk).exists()
 
 
-def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_max_num_queries, monkeypatch):
     DepartmentFactory.create_batch(5)
+    show_one_page(monkeypatch, Department)
     login_with(client, user, LIST, ADD, CHANGE, DELETE)
     client.get(reverse(LIST))
     with django_assert_max_num_queries(50) as baseline:
@@ -66,4 +67,4 @@ def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_ma
     DepartmentFactory.create_batch(45)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse(LIST))
-    assert len(response.context["rows"]) == 20
+    assert len(response.context["rows"]) == response.context["total"] >= 50

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ClassListFactory, SchoolFactory
-from tests.web.handlers.base_pages import login_with, row_texts
+from tests.web.handlers.base_pages import login_with, row_texts, show_one_page
 from web.models import School
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,9 @@ def test_unknown_campus_is_404(client, user):
     assert client.post(reverse(DELETE, kwargs={"pk": 999999})).status_code == 404
 
 
-def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_max_num_queries, monkeypatch):
     SchoolFactory.create_batch(5)
+    show_one_page(monkeypatch, School)
     login_with(client, user, LIST, ADD, CHANGE, DELETE)
     client.get(reverse(LIST))  # warm up the session and permission caches
     with django_assert_max_num_queries(50) as baseline:
@@ -91,4 +92,4 @@ def test_list_query_count_does_not_grow_with_rows(client, user, django_assert_ma
     SchoolFactory.create_batch(45)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse(LIST))
-    assert len(response.context["rows"]) == 20
+    assert len(response.context["rows"]) == response.context["total"] >= 50
