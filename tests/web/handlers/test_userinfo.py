@@ -159,7 +159,7 @@ def test_reset_password_of_an_unknown_user_is_404(client, user):
 
 def test_reset_password_link_is_shown_only_with_its_permission(client, user, settings):
     staff = UserFactory(username="lixm")
-    login_with(client, user, LIST)
+    login_with(client, user, LIST, RESET)
     reset_url = reverse(RESET, kwargs={"pk": staff.pk})
     assert reset_url in client.get(reverse(LIST)).content.decode()
     settings.STARK_PERMISSION_CHECK = "tests.web.handlers.test_userinfo.deny_reset_pwd"
@@ -169,6 +169,16 @@ def test_reset_password_link_is_shown_only_with_its_permission(client, user, set
 
 def deny_reset_pwd(request, url_name: str) -> bool:
     return url_name != RESET
+
+
+def test_reset_password_returns_to_the_list_as_it_was_left(client, user):
+    staff = UserFactory(username="lixm", name="李晓明")
+    login_with(client, user, LIST, RESET)
+    page = client.get(reverse(LIST), {"q": "李晓"}).content.decode()
+    reset_link = reverse(RESET, kwargs={"pk": staff.pk}) + "?_filter=q%3D%25E6%259D%258E%25E6%2599%2593"
+    assert reset_link in page.replace("&amp;", "&")
+    response = client.post(reset_link, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.url == reverse(LIST) + "?q=%E6%9D%8E%E6%99%93"
 
 
 def test_delete_removes_a_user_without_records(client, user):
