@@ -50,6 +50,13 @@ class UserInfoHandler(StarkHandler):
     def get_model_form_class(self, request: HttpRequest, is_add: bool, *args, **kwargs):
         return UserInfoAddForm if is_add else UserInfoChangeForm
 
+    def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
+        form = super().get_form(request, is_add, instance, *args, **kwargs)
+        if instance is not None and instance.pk == request.user.pk and "is_active" in form.fields:
+            # Unticking "active" on one's own account would lock one out mid-session.
+            form.fields["is_active"].disabled = True
+        return form
+
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs):
         if is_update:
             return form.save()

@@ -120,6 +120,29 @@ def test_edit_page_has_no_password_and_saves_the_profile(client, user, sales, fi
     assert staff.check_password(NEW_PASSWORD)
 
 
+def test_an_administrator_cannot_deactivate_their_own_account_on_the_edit_page(client, user, sales):
+    login_with(client, user, LIST, CHANGE)
+    data = add_data(sales, username=user.username, name="Alice")
+    del data["password"], data["confirm_password"]  # and no is_active: the box is unticked
+    assert client.post(reverse(CHANGE, kwargs={"pk": user.pk}), data).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+    assert user.name == "Alice"
+
+
+def test_edit_page_deactivates_and_reactivates_another_user(client, user, sales):
+    staff = UserFactory(username="lixm", depart=sales)
+    login_with(client, user, LIST, CHANGE)
+    data = add_data(sales, username="lixm")
+    del data["password"], data["confirm_password"]
+    client.post(reverse(CHANGE, kwargs={"pk": staff.pk}), data)
+    staff.refresh_from_db()
+    assert staff.is_active is False
+    client.post(reverse(CHANGE, kwargs={"pk": staff.pk}), {**data, "is_active": "on"})
+    staff.refresh_from_db()
+    assert staff.is_active is True
+
+
 def test_reset_password_then_only_the_new_password_logs_in(client, user):
     staff = UserFactory(username="lixm", password="Old-password-2025")
     login_with(client, user, LIST, RESET)
