@@ -1,0 +1,38 @@
+"""Classes (班级): list with combined search by campus and course, add, edit, delete.
+
+The form (web.forms.classlist) limits the class teacher to the teaching-quality
+department and the teachers to the teaching department, checks the dates and shows
+the (course, semester, campus) uniqueness rule as a form error.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext
+
+from stark.handlers import StarkHandler
+from stark.search import Option
+from web.forms.classlist import ClassListForm
+
+
+class ClassListHandler(StarkHandler):
+    def display_title(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
+        # ClassList.__str__: "course (semester N)"; the course comes with the row (list_select_related).
+        return gettext("Class") if is_header else str(obj)
+
+    display_title.order_field = "course__name"
+
+    list_display = [
+        display_title,
+        "school",
+        "price",
+        "start_date",
+        "graduate_date",
+        "class_teacher",
+        "tech_teachers",
+        StarkHandler.display_edit_del,
+    ]
+    search_list = ["course__name", "school__title", "class_teacher__name", "memo"]
+    search_group = [Option("school"), Option("course")]
+    list_select_related = ["course"]
+    model_form_class = ClassListForm

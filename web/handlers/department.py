@@ -1,0 +1,14 @@
+"""Departments (部门): list with fuzzy search and a filter by kind, add, edit, delete.
+
+The kind decides who may be chosen as a class teacher (teaching quality) or a teacher
+(teaching) on the class form. Deleting a department with staff is refused.
+"""
+
+from stark.handlers import StarkHandler
+from stark.search import Option
+
+
+class DepartmentHandler(StarkHandler):
+    list_display = ["title", "kind", StarkHandler.display_edit_del]
+    search_list = ["title"]
+    search_group = [Option("kind")]

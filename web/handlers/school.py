@@ -1,0 +1,12 @@
+"""Campuses (校区): list with fuzzy search, add, edit, delete.
+
+Deleting a campus that still has classes is refused by stark's delete page, which
+lists the classes that block it (the foreign key is PROTECT).
+"""
+
+from stark.handlers import StarkHandler
+
+
+class SchoolHandler(StarkHandler):
+    list_display = ["title", StarkHandler.display_edit_del]
+    search_list = ["title"]
