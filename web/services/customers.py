@@ -17,12 +17,15 @@ How (MySQL/MariaDB, InnoDB, READ COMMITTED as configured in settings):
    locks exactly those rows by primary key in ascending id order and re-reads them:
    a row another consultant claimed in between now shows their consultant and is
    reported as already taken. Locking by primary key in one global order means two
-   claims over overlapping sets queue behind each other instead of deadlocking, and
-   never touching the (consultant, status) index keeps the lock set to the rows asked
-   for.
-3. A single ``UPDATE ... WHERE id IN (...) AND consultant_id IS NULL`` moves the rows
-   that fit under the cap. Its row count must equal what we locked; anything else
-   means the locking above is broken, and we fail loudly rather than report a lie.
+   claims over overlapping sets queue behind each other instead of deadlocking.
+3. A single ``UPDATE ... WHERE id IN (...)`` moves the locked rows that fit under the cap.
+
+Locking reads and writes here filter on the primary key *only*, and the ownership test
+happens in Python on the locked rows. InnoDB locks records of whichever index a statement
+scans; with ``consultant_id = X AND id IN (...)`` the optimizer may scan the
+(consultant, status) index instead, and two statements walking the same rows through
+different indexes lock them in different orders. The benchmark caught exactly that: two
+releases from two tabs of one consultant deadlocked.
 
 Lock order everywhere in this module: the consultant's user row first, then customer rows
 by ascending id. Writes elsewhere that lock a customer row and then need its consultant's
@@ -55,7 +58,6 @@ from web.models import ConsultRecord, Course, Customer, UserInfo
 from web.selectors.customers import (
     consult_records_private,
     customer_private_unsigned_count,
-    customers_private,
     customers_public,
     sales_consultants,
 )
@@ -138,6 +140,16 @@ def _retry_on_deadlock(func, **kwargs):
     raise AssertionError("unreachable")
 
 
+def _lock_customers(ids: Iterable[int]) -> list[tuple[int, int | None, str]]:
+    """Lock customer rows by primary key, ascending; return (pk, consultant_id, status) as committed now."""
+    return list(
+        Customer.objects.filter(pk__in=list(ids))
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", "consultant_id", "status")
+    )
+
+
 def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
     ids = _clean_ids(customer_ids)
     if not ids:
@@ -147,14 +159,8 @@ def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | 
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
-        locked = (
-            Customer.objects.filter(pk__in=candidates)
-            .order_by("pk")
-            .select_for_update()
-            .values_list("pk", "consultant_id", "status")
-        )
         claimed, over_cap = [], []
-        for pk, holder_id, status in locked:
+        for pk, holder_id, status in _lock_customers(candidates):
             if holder_id is not None:
                 continue  # claimed by someone else between our read and our lock
             if status == Customer.Status.SIGNED:
@@ -166,9 +172,8 @@ def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | 
                 over_cap.append(pk)
 
         if claimed:
-            moved = Customer.objects.filter(pk__in=claimed, consultant__isnull=True).update(consultant=consultant)
-            if moved != len(claimed):
-                raise RuntimeError(f"claim moved {moved} customers but locked {len(claimed)}; locking is broken")
+            # Locked above and seen public under the lock: nobody can have taken them since.
+            Customer.objects.filter(pk__in=claimed).update(consultant=consultant)
 
     unavailable = set(claimed) | set(over_cap)
     return ClaimResult(
@@ -216,15 +221,9 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
     if not ids:
         return ReleaseResult()
     with transaction.atomic():
-        mine = list(
-            customers_private(consultant=consultant)
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
+        mine = [pk for pk, holder_id, _status in _lock_customers(ids) if holder_id == consultant.pk]
         if mine:
-            Customer.objects.filter(pk__in=mine, consultant=consultant).update(consultant=None)
+            Customer.objects.filter(pk__in=mine).update(consultant=None)
     released = set(mine)
     return ReleaseResult(released=tuple(mine), not_mine=tuple(pk for pk in ids if pk not in released))
 
@@ -254,7 +253,10 @@ def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> 
     with transaction.atomic():
         _lock_consultant(consultant)  # the module's lock order: user row, then customer row
         # Lock the customer so a release in another tab cannot slip between the check and the insert.
-        customer = customers_private(consultant=consultant).select_for_update().get(pk=customer_id)
+        locked = _lock_customers([customer_id])
+        if not locked or locked[0][1] != consultant.pk:
+            raise Customer.DoesNotExist("not a customer of this consultant")
+        customer = Customer.objects.get(pk=customer_id)
         record = ConsultRecord.objects.create(
             customer=customer, consultant=consultant, note=note, date=timezone.localdate()
         )

@@ -15,7 +15,7 @@ from django.db import connections
 
 from tests.web.customers_support import bulk_customers, make_consultant
 from web.models import Customer
-from web.services.customers import customer_assign, customer_claim
+from web.services.customers import customer_assign, customer_claim, customer_release
 
 pytestmark = [
     pytest.mark.mysql_only,
@@ -131,3 +131,29 @@ def test_manager_assigning_while_the_consultant_claims_stays_within_the_cap():
 
         assert Customer.objects.filter(consultant=consultant).count() == 150
         assert sum(len(result.claimed) for result in results) == 5
+
+
+def test_tabs_of_one_consultant_claiming_and_releasing_never_deadlock():
+    # Regression: locking through the (consultant, status) index deadlocked two releases (found by claim_bench).
+    consultant = make_consultant("consultant1")
+    pool = bulk_customers(2000)
+
+    def tab(seed):
+        def job():
+            rng = random.Random(seed)
+            mine = set()
+            for _ in range(60):
+                result = customer_claim(consultant=consultant, customer_ids=rng.sample(pool[:600], 20))
+                mine.update(result.claimed)
+                if result.over_cap:
+                    released = customer_release(consultant=consultant, customer_ids=sorted(mine))
+                    assert set(released.released) == mine
+                    mine.clear()
+            return mine
+
+        return job
+
+    kept = run_at_once([tab(seed) for seed in range(4)])
+
+    assert sum(len(tab_kept) for tab_kept in kept) == len(set().union(*kept))
+    assert set(Customer.objects.filter(consultant=consultant).values_list("pk", flat=True)) == set().union(*kept)
