@@ -245,6 +245,33 @@ def customer_create_private(*, consultant: UserInfo, customer: Customer, courses
     return customer
 
 
+#: Fields no customer form may write: the pool (claim/release/assign), signing (payment approval)
+#: and the follow-up date (follow-ups) each have their own service.
+SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date"})
+
+
+def customer_update(
+    *, customer: Customer, fields: Iterable[str], holder: UserInfo | None, courses: Iterable[Course] | None = None
+) -> Customer:
+    """Save the edited ``fields`` of ``customer``, only while it is still held by ``holder`` (None: public).
+
+    Only those fields are written, so an edit never undoes what happened meanwhile elsewhere
+    (a claim, a release, a payment approval signing the customer, a new follow-up); ownership
+    is checked on the locked row. Raises ``Customer.DoesNotExist`` when the customer moved.
+    """
+    concrete = {model_field.name for model_field in Customer._meta.concrete_fields}
+    update_fields = [name for name in fields if name in concrete and name not in SERVER_FIELDS]
+    with transaction.atomic():
+        locked = _lock_customers([customer.pk])
+        if not locked or locked[0][1] != (holder.pk if holder is not None else None):
+            raise Customer.DoesNotExist("the customer is no longer in this pool")
+        if update_fields:
+            customer.save(update_fields=update_fields)
+        if courses is not None:
+            customer.course.set(courses)
+    return customer
+
+
 def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> ConsultRecord:
     """Write a follow-up for one of the consultant's own customers and update its last follow-up date.
 

@@ -24,6 +24,7 @@ from web.services.customers import (
     customer_claim,
     customer_create_private,
     customer_release,
+    customer_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,43 @@ def test_sales_consultants_are_active_sales_staff(consultant):
     choices = set(sales_consultants())
     assert consultant in choices
     assert inactive not in choices
+
+
+def test_update_writes_only_the_edited_fields_while_the_customer_stays_put(consultant):
+    customer = CustomerFactory(consultant=consultant, name="旧名字")
+    stale = Customer.objects.get(pk=customer.pk)
+    # Meanwhile finance signs the customer and a follow-up dates it.
+    Customer.objects.filter(pk=customer.pk).update(
+        status=Customer.Status.SIGNED, last_consult_date=datetime.date(2026, 3, 1)
+    )
+    stale.name = "新名字"
+    stale.status = Customer.Status.UNSIGNED
+    course = CourseFactory()
+
+    customer_update(
+        customer=stale, fields=["name", "status", "consultant", "course"], holder=consultant, courses=[course]
+    )
+
+    customer.refresh_from_db()
+    assert (customer.name, customer.status, customer.last_consult_date) == (
+        "新名字",
+        Customer.Status.SIGNED,
+        datetime.date(2026, 3, 1),
+    )
+    assert list(customer.course.all()) == [course]
+
+
+def test_update_of_a_customer_that_moved_is_refused(consultant, other_consultant):
+    customer = CustomerFactory(consultant=consultant, name="原名")
+    stale = Customer.objects.get(pk=customer.pk)
+    customer_release(consultant=consultant, customer_ids=[customer.pk])
+    customer_claim(consultant=other_consultant, customer_ids=[customer.pk])
+    stale.name = "篡改"
+
+    with pytest.raises(Customer.DoesNotExist):
+        customer_update(customer=stale, fields=["name"], holder=consultant)
+    with pytest.raises(Customer.DoesNotExist):
+        customer_update(customer=stale, fields=["name"], holder=None)
+
+    customer.refresh_from_db()
+    assert (customer.name, customer.consultant) == ("原名", other_consultant)
