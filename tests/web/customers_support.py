@@ -32,3 +32,37 @@ def bulk_customers(count: int, *, consultant: UserInfo | None = None, prefix: st
     Customer.objects.bulk_create(rows, batch_size=500)
     qqs = [row.qq for row in rows]
     return sorted(Customer.objects.filter(qq__in=qqs).values_list("pk", flat=True))
+
+
+#: What each demo role may use on the customer pages (DESIGN.md §5), as rbac URL names.
+CONSULTANT_PERMISSIONS = (
+    "stark:web_customer_pub_list",
+    "stark:web_customer_pub_record",
+    "stark:web_customer_pub_multi_claim",
+    "stark:web_customer_priv_list",
+    "stark:web_customer_priv_add",
+    "stark:web_customer_priv_change",
+    "stark:web_customer_priv_multi_release",
+    "stark:web_consultrecord_list",
+    "stark:web_consultrecord_add",
+    "stark:web_consultrecord_change",
+    "stark:web_consultrecord_delete",
+)
+MANAGER_PERMISSIONS = (
+    "stark:web_customer_pub_list",
+    "stark:web_customer_pub_record",
+    "stark:web_customer_pub_multi_assign",
+    "stark:web_customer_all_list",
+)
+OPERATIONS_PERMISSIONS = (
+    "stark:web_customer_pub_list",
+    "stark:web_customer_pub_add",
+    "stark:web_customer_pub_change",
+    "stark:web_customer_pub_record",
+)
+
+
+def messages_of(response) -> list[str]:
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)]
