@@ -64,8 +64,10 @@ class CustomerColumns:
     list_prefetch_related = ["course"]
 
     def set_title(self, response: HttpResponse, title: str) -> HttpResponse:
-        if isinstance(response, TemplateResponse) and response.context_data is not None:
-            response.context_data["title"] = title
+        """Name the list page after its pool (not after pages a batch action returns from the list URL)."""
+        context = getattr(response, "context_data", None)
+        if isinstance(response, TemplateResponse) and context is not None and "rows" in context:
+            context["title"] = title
         return response
 
 

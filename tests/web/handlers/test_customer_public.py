@@ -291,3 +291,12 @@ def test_only_operations_get_the_add_button_and_edit_links(client, consultant1, 
     assert ops_page.context["add_url"].startswith(ADD)
     assert change_url(customer) in ops_page.content.decode()
     assert login(client, consultant1).get(ADD).status_code == 403
+
+
+def test_list_and_assign_pages_have_their_own_titles(client, manager):
+    customer = CustomerFactory()
+    login(client, manager)
+
+    assert client.get(LIST).context["title"] == "Public pool"
+    ask = client.post(LIST, {"action": "multi_assign", "pk": [customer.pk]})
+    assert ask.context["title"] == "Assign customers to a consultant"
