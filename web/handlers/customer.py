@@ -61,7 +61,6 @@ class CustomerColumns:
 
     search_list = ["name", "qq"]
     order_list = ["-date", "-id"]
-    list_prefetch_related = ["course"]
 
     def set_title(self, response: HttpResponse, title: str) -> HttpResponse:
         """Name the list page after its pool (not after pages a batch action returns from the list URL)."""
