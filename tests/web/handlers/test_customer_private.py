@@ -250,3 +250,21 @@ def test_all_customers_is_read_only(client, manager):
 
 def test_consultants_cannot_open_the_all_customers_list(client, consultant1):
     assert login(client, consultant1).get(ALL).status_code == 403
+
+
+def test_all_customers_queries_do_not_grow_with_rows(client, manager, consultant1, django_assert_max_num_queries):
+    course = CourseFactory()
+
+    def make(count):
+        for n in range(count):
+            customer = CustomerFactory(consultant=consultant1 if n % 2 else None)
+            customer.course.add(course)
+
+    make(2)
+    login(client, manager).get(ALL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(ALL)
+    make(18)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(ALL)
+    assert len(response.context["rows"]) == 20
