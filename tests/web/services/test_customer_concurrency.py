@@ -11,10 +11,11 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections
 
 from tests.web.customers_support import bulk_customers, make_consultant
 from web.models import Customer
+from web.services import customers as service
 from web.services.customers import customer_assign, customer_claim, customer_release
 
 pytestmark = [
@@ -157,3 +158,23 @@ def test_tabs_of_one_consultant_claiming_and_releasing_never_deadlock():
 
     assert sum(len(tab_kept) for tab_kept in kept) == len(set().union(*kept))
     assert set(Customer.objects.filter(consultant=consultant).values_list("pk", flat=True)) == set().union(*kept)
+
+
+def test_a_claim_chosen_as_deadlock_victim_is_run_again(monkeypatch):
+    consultant = make_consultant("consultant1")
+    pool = bulk_customers(3)
+    real = service._move_to_private_pool
+    calls = []
+
+    def deadlock_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+        return real(**kwargs)
+
+    monkeypatch.setattr(service, "_move_to_private_pool", deadlock_once)
+
+    result = customer_claim(consultant=consultant, customer_ids=pool)
+
+    assert len(calls) == 2
+    assert result.claimed == tuple(pool)
