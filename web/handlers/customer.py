@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -283,6 +284,9 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
                     gettext("Your private pool already holds %(cap)d unsigned customers; release some first.")
                     % {"cap": full.cap},
                 )
+            except IntegrityError:
+                # Someone saved the same QQ between the form's uniqueness check and our insert.
+                form.add_error("qq", Customer._meta.get_field("qq").error_messages["unique"])
             else:
                 messages.success(
                     request, gettext("Added customer “%(name)s” to your private pool.") % {"name": customer}

@@ -14,6 +14,7 @@ from tests.web.customers_support import (
     make_consultant,
     messages_of,
 )
+from web.forms.customer import CustomerForm
 from web.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,15 @@ def test_all_customers_queries_do_not_grow_with_rows(client, manager, consultant
     with django_assert_max_num_queries(len(few)):
         response = client.get(ALL)
     assert len(response.context["rows"]) == 20
+
+
+def test_a_qq_taken_between_validation_and_save_is_a_form_error(client, consultant1, monkeypatch):
+    CustomerFactory(qq="31415926")
+    # Simulate the race: the form's own uniqueness check ran before the other insert.
+    monkeypatch.setattr(CustomerForm, "validate_unique", lambda self: None)
+
+    response = login(client, consultant1).post(ADD, form_data())
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists."]
+    assert Customer.objects.filter(qq="31415926").count() == 1
