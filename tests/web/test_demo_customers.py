@@ -1,8 +1,10 @@
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from web.demo.base import seed_base
 from web.demo.customers import DEMO_CUSTOMERS, PRIVATE_PER_CONSULTANT, seed_customers
-from web.models import ConsultRecord, Customer
+from web.models import ConsultRecord, Customer, UserInfo
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,31 @@ def test_extra_customers_are_bulk_inserted_public_and_only_once(django_assert_ma
 
     assert Customer.objects.count() == DEMO_CUSTOMERS + 6000
     assert Customer.objects.filter(consultant=None).count() == DEMO_CUSTOMERS - 2 * PRIVATE_PER_CONSULTANT + 6000
+
+
+def test_seeded_demo_users_reach_their_customer_pages(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="Demo-pass-2026")
+    settings.DEBUG = False
+    pub = reverse("stark:web_customer_pub_list")
+
+    def as_user(username):
+        client.force_login(UserInfo.objects.get(username=username))
+        return client
+
+    consultant = as_user("consultant1")
+    mine = Customer.objects.filter(consultant__username="consultant1").first()
+    assert [name for name, _label in consultant.get(pub).context["actions"]] == ["multi_claim"]
+    assert consultant.get(reverse("stark:web_customer_priv_list")).status_code == 200
+    assert consultant.get(reverse("stark:web_consultrecord_list", kwargs={"customer_id": mine.pk})).status_code == 200
+    assert consultant.get(reverse("stark:web_customer_all_list")).status_code == 403
+
+    manager = as_user("manager1")
+    assert [name for name, _label in manager.get(pub).context["actions"]] == ["multi_assign"]
+    assert manager.get(reverse("stark:web_customer_all_list")).status_code == 200
+    assert manager.get(reverse("stark:web_customer_priv_list")).status_code == 403
+
+    ops = as_user("ops1")
+    assert ops.get(reverse("stark:web_customer_pub_add")).status_code == 200
+    assert ops.get(pub).context["actions"] == []
+    assert ops.get(reverse("stark:web_customer_priv_list")).status_code == 403
