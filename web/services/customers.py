@@ -11,7 +11,7 @@ How (MySQL/MariaDB, InnoDB, READ COMMITTED as configured in settings):
 1. ``SELECT ... FOR UPDATE`` on the *consultant's* user row. Every write that can
    raise a consultant's count (claim, assignment, private-pool add) takes this lock
    first, so one consultant's writes run one after another and the cap is counted
-   on committed data nobody else can change before we commit. Different consultants
+   on committed data nobody else can raise before we commit. Different consultants
    lock different rows and do not wait for each other here.
 2. A plain read picks the requested ids that look public, then ``SELECT ... FOR UPDATE``
    locks exactly those rows by primary key in ascending id order and re-reads them:
