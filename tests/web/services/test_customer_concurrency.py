@@ -1,0 +1,180 @@
+"""Claims at the same moment from real threads, each on its own database connection.
+
+MySQL/MariaDB only: that is where row locks decide who wins. On SQLite every transaction
+takes the whole-database write lock (BEGIN IMMEDIATE), so threads only ever run one claim
+at a time and these tests would prove nothing about the locking.
+"""
+
+import random
+import threading
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError, connections
+
+from tests.web.customers_support import bulk_customers, make_consultant
+from web.models import Customer
+from web.services import customers as service
+from web.services.customers import customer_assign, customer_claim, customer_release
+
+pytestmark = [
+    pytest.mark.mysql_only,
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql",
+        reason="concurrency under row locks needs MySQL/MariaDB (set DATABASE_URL=mysql://...); "
+        "SQLite serialises whole transactions",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def run_at_once(jobs):
+    """Start every job at the same moment in its own thread; return their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+    errors = []
+
+    def worker(index, job):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = job()
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            # Each thread has its own connection; leaving it open would keep locks and block the flush.
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a claim hung"
+    assert not errors, errors
+    return results
+
+
+def claim_in_batches(consultant, ids, batch):
+    def job():
+        return [
+            customer_claim(consultant=consultant, customer_ids=ids[start : start + batch])
+            for start in range(0, len(ids), batch)
+        ]
+
+    return job
+
+
+@pytest.mark.parametrize("consultants_count", [2, 3, 5, 8])
+def test_consultants_claiming_overlapping_customers_never_share_or_lose_one(consultants_count):
+    consultants = [make_consultant(f"consultant{n}") for n in range(consultants_count)]
+    # The first consultant starts near the cap, so the cap is hit while others race for the same rows.
+    bulk_customers(140, consultant=consultants[0], prefix="1")
+    pool = bulk_customers(200, prefix="2")
+    rng = random.Random(consultants_count)
+    cap = settings.CUSTOMER_PRIVATE_POOL_CAP
+
+    for _round in range(4):
+        Customer.objects.filter(pk__in=pool).update(consultant=None)
+        wants = [rng.sample(pool, 120) for _ in consultants]
+        per_thread = run_at_once(
+            [claim_in_batches(consultant, want, 15) for consultant, want in zip(consultants, wants, strict=True)]
+        )
+
+        owner_of = dict(Customer.objects.filter(pk__in=pool).values_list("pk", "consultant_id"))
+        claimed_by = Counter()
+        for consultant, results in zip(consultants, per_thread, strict=True):
+            claimed = [pk for result in results for pk in result.claimed]
+            claimed_by.update(claimed)
+            assert all(owner_of[pk] == consultant.pk for pk in claimed), "a claim reported a customer it did not get"
+            taken = [pk for result in results for pk in result.already_taken]
+            assert all(owner_of[pk] is not None for pk in taken), "a customer reported taken is still public"
+            over = [pk for result in results for pk in result.over_cap]
+            assert set(over) <= set(pool)
+            unsigned = Customer.objects.filter(consultant=consultant, status=Customer.Status.UNSIGNED).count()
+            assert unsigned <= cap
+        assert max(claimed_by.values(), default=1) == 1, "a customer was claimed twice"
+        held = sum(1 for owner in owner_of.values() if owner is not None)
+        assert held == sum(claimed_by.values())
+        assert held + sum(1 for owner in owner_of.values() if owner is None) == len(pool)
+        assert Customer.objects.filter(consultant=consultants[0]).count() <= cap
+
+
+def test_one_consultant_claiming_from_four_tabs_ends_at_exactly_the_cap():
+    consultant = make_consultant("consultant1")
+    bulk_customers(140, consultant=consultant, prefix="1")
+    pool = bulk_customers(40, prefix="2")
+
+    for _round in range(5):
+        Customer.objects.filter(pk__in=pool).update(consultant=None)
+        tabs = [pool[n * 10 : (n + 1) * 10] for n in range(4)]
+        results = run_at_once([lambda ids=ids: customer_claim(consultant=consultant, customer_ids=ids) for ids in tabs])
+
+        assert Customer.objects.filter(consultant=consultant).count() == 150
+        assert sum(len(result.claimed) for result in results) == 10
+        assert sum(len(result.over_cap) for result in results) == 30
+
+
+def test_manager_assigning_while_the_consultant_claims_stays_within_the_cap():
+    consultant = make_consultant("consultant1")
+    manager = make_consultant("manager1")
+    bulk_customers(145, consultant=consultant, prefix="1")
+    pool = bulk_customers(30, prefix="2")
+
+    for _round in range(5):
+        Customer.objects.filter(pk__in=pool).update(consultant=None)
+        results = run_at_once(
+            [
+                lambda: customer_claim(consultant=consultant, customer_ids=pool[:20]),
+                lambda: customer_assign(manager=manager, consultant=consultant, customer_ids=pool[10:]),
+            ]
+        )
+
+        assert Customer.objects.filter(consultant=consultant).count() == 150
+        assert sum(len(result.claimed) for result in results) == 5
+
+
+def test_tabs_of_one_consultant_claiming_and_releasing_never_deadlock():
+    # Regression: locking through the (consultant, status) index deadlocked two releases (found by claim_bench).
+    consultant = make_consultant("consultant1")
+    pool = bulk_customers(2000)
+
+    def tab(seed):
+        def job():
+            rng = random.Random(seed)
+            mine = set()
+            for _ in range(60):
+                result = customer_claim(consultant=consultant, customer_ids=rng.sample(pool[:600], 20))
+                mine.update(result.claimed)
+                if result.over_cap:
+                    released = customer_release(consultant=consultant, customer_ids=sorted(mine))
+                    assert set(released.released) == mine
+                    mine.clear()
+            return mine
+
+        return job
+
+    kept = run_at_once([tab(seed) for seed in range(4)])
+
+    assert sum(len(tab_kept) for tab_kept in kept) == len(set().union(*kept))
+    assert set(Customer.objects.filter(consultant=consultant).values_list("pk", flat=True)) == set().union(*kept)
+
+
+def test_a_claim_chosen_as_deadlock_victim_is_run_again(monkeypatch):
+    consultant = make_consultant("consultant1")
+    pool = bulk_customers(3)
+    real = service._move_to_private_pool
+    calls = []
+
+    def deadlock_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+        return real(**kwargs)
+
+    monkeypatch.setattr(service, "_move_to_private_pool", deadlock_once)
+
+    result = customer_claim(consultant=consultant, customer_ids=pool)
+
+    assert len(calls) == 2
+    assert result.claimed == tuple(pool)
