@@ -6,3 +6,8 @@ class RbacConfig(AppConfig):
     name = "rbac"
     verbose_name = _("Access control")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rbac import signals
+
+        signals.connect()

@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest
 
+from rbac.services.access import has_permission
+
 
 def stark_has_permission(request: HttpRequest, url_name: str) -> bool:
-    """Placeholder until the rbac issue: every logged-in user may use everything."""
-    return bool(getattr(request, "user", None) and request.user.is_authenticated)
+    """stark's hook: the same rule as the middleware (whitelist, login-only, superuser setting, roles)."""
+    return has_permission(request, url_name)

@@ -4,8 +4,6 @@ Every test that logs a user in and opens a protected page grants exactly the URL
 names that page needs, so tests keep passing once the rbac middleware enforces them.
 """
 
-from django.db.models import F
-
 from rbac.models import Permission, Role
 
 
@@ -16,7 +14,6 @@ def grant_permissions(user, *url_names: str, role_title: str | None = None) -> R
         permission, _created = Permission.objects.get_or_create(name=name, defaults={"title": name})
         role.permissions.add(permission)
     user.roles.add(role)
-    # Tell the rbac middleware the user's permissions changed (takes effect on the next request).
-    type(user).objects.filter(pk=user.pk).update(rbac_version=F("rbac_version") + 1)
+    # rbac's signals bumped user.rbac_version, so the change applies on the user's next request.
     user.refresh_from_db(fields=["rbac_version"])
     return role

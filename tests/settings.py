@@ -16,3 +16,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_USE_FINDERS = True
+
+# stark's test-only models (tests/stark/testapp), registered through its stark.py.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.stark.testapp"]  # noqa: F405

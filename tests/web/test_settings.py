@@ -11,9 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
-def run_python(code: str, **env_vars: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+# Variables of the test process that must not leak into a "fresh" production process.
+TEST_ONLY_VARIABLES = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def clean_environment(**env_vars: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     env.update({"DJANGO_SETTINGS_MODULE": "luffy_crm.settings", **env_vars})
+    return env
+
+
+def run_python(code: str, **env_vars: str) -> subprocess.CompletedProcess:
+    env = clean_environment(**env_vars)
     return subprocess.run(  # noqa: S603 - fixed interpreter and code
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
@@ -59,12 +68,7 @@ def test_check_deploy_reports_nothing_under_production_settings():
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
-            "DJANGO_SETTINGS_MODULE": "luffy_crm.settings",
-            "SECRET_KEY": "pr0duction-" + "Zq8-kLm2_x9Vb7" * 4,
-            "ALLOWED_HOSTS": "crm.example.com",
-        },
+        env=clean_environment(SECRET_KEY="pr0duction-" + "Zq8-kLm2_x9Vb7" * 4, ALLOWED_HOSTS="crm.example.com"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,0 +1,73 @@
+"""{% load rbac %}: the permission filter, the sidebar menu and the breadcrumb."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.urls import reverse
+
+from rbac.services import access
+
+register = template.Library()
+
+
+@register.filter
+def has_permission(request: HttpRequest, url_name: str) -> bool:
+    """``{% if request|has_permission:"stark:web_school_add" %}``."""
+    return access.has_permission(request, url_name)
+
+
+def _current(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The snapshot and the current page's permission record (None when not a permission)."""
+    snapshot = access.get_snapshot(request)
+    match = getattr(request, "resolver_match", None)
+    if not snapshot or match is None or not match.url_name:
+        return snapshot, None
+    return snapshot, snapshot["permissions"].get(match.view_name)
+
+
+def _active_entry_id(current: dict[str, Any] | None) -> int | None:
+    """A menu entry activates itself; a child page activates its parent entry."""
+    if current is None:
+        return None
+    if current["menu_id"]:
+        return current["id"]
+    return current["parent_id"]
+
+
+@register.inclusion_tag("rbac/menu.html")
+def rbac_menu(request: HttpRequest) -> dict[str, Any]:
+    """The two-level sidebar of the current user: the current entry active and only its menu expanded."""
+    snapshot, current = _current(request)
+    active_id = _active_entry_id(current)
+    menus = []
+    for menu in (snapshot or {}).get("menus", []):
+        entries = [
+            {**entry, "href": access.entry_href(entry), "active": entry["id"] == active_id} for entry in menu["entries"]
+        ]
+        menus.append({**menu, "entries": entries, "open": any(e["active"] for e in entries)})
+    if not any(menu["open"] for menu in menus):
+        # On a page outside the menu (home, say) nothing is hidden.
+        for menu in menus:
+            menu["open"] = True
+    return {"menus": menus}
+
+
+@register.inclusion_tag("rbac/breadcrumb.html")
+def rbac_breadcrumb(request: HttpRequest) -> dict[str, Any]:
+    """Home → menu entry → current page."""
+    _snapshot, current = _current(request)
+    crumbs: list[dict[str, Any]] = []
+    if current is not None:
+        if not current["menu_id"] and current["parent_name"]:
+            parent = {"name": current["parent_name"], "url": ""}
+            crumbs.append(
+                {
+                    "title": current["parent_title"],
+                    "href": access.entry_href(parent) if access.has_permission(request, parent["name"]) else "",
+                }
+            )
+        crumbs.append({"title": current["title"], "href": ""})
+    return {"home_href": reverse("home"), "crumbs": crumbs}

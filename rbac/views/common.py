@@ -1,0 +1,26 @@
+"""Small helpers shared by the rbac views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def back_url(request: HttpRequest, default_name: str) -> str:
+    """The local ``next`` parameter, or the named page."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default_name)
+
+
+def confirm_delete(request: HttpRequest, obj, back: str, on_delete=None) -> HttpResponseRedirect | object:
+    """GET: a confirmation page; POST: delete and go back."""
+    if request.method == "POST":
+        (on_delete or obj.delete)()
+        return redirect(back)
+    return render(request, "rbac/delete.html", {"object": obj, "back": back})

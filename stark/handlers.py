@@ -1,0 +1,697 @@
+"""StarkHandler: the list / add / change / delete pages of one registered model.
+
+A handler instance is shared by every thread and request: nothing request-specific is
+ever stored on it. Every hook receives the request (and the URL's extra kwargs) instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import html
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.forms.models import modelform_factory
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.html import format_html, strip_tags
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from stark.deletion import summarise_deletion
+from stark.display import export_text, field_html, field_text
+from stark.forms import StarkModelForm, use_native_date_inputs
+from stark.pagination import get_page, page_links
+from stark.search import apply_fuzzy_search
+from stark.utils import check_permission, clean_query_string, safe_local_url
+
+if TYPE_CHECKING:
+    from stark.sites import StarkSite
+
+
+def action(label: str, name: str | None = None) -> Callable:
+    """Mark a handler method ``multi_x(self, request, queryset, *args, **kwargs)`` as a batch action.
+
+    ``name`` (default: the method name without a leading ``action_``) is what the list posts
+    as ``action=`` and the suffix of the action's own URL name.
+    """
+
+    def decorator(func: Callable) -> Callable:
+        func.label = label
+        func.action_name = name or func.__name__.removeprefix("action_")
+        return func
+
+    return decorator
+
+
+@dataclass
+class Column:
+    header: Any
+    field_name: str | None  # set for model-field columns
+    display: Callable | None  # bound display function for callable columns
+    sort_key: str | None  # the ``o`` value sorting by this column, None when not sortable
+
+
+class StarkHandler:
+    #: Columns: model field names and/or display functions ``(self, request, obj=None, is_header=False, ...)``.
+    list_display: list[str | Callable] = []
+    #: Lookups searched by the ``q`` parameter (a bare field name means ``__icontains``).
+    search_list: list[str] = []
+    #: Combined-search rows: ``stark.search.Option`` / ``DateRangeOption`` instances.
+    search_group: list = []
+    #: Default ordering; the pk is always appended as a tie-breaker.
+    order_list: list[str] = []
+    #: Rows per page.
+    per_page: int = 20
+    #: Batch actions: methods decorated with ``@action``; e.g. ``StarkHandler.action_multi_delete``.
+    action_list: list[Callable] = []
+    #: A ModelForm class for add and change; None generates one with every editable field.
+    model_form_class: type[forms.ModelForm] | None = None
+    #: Whether the list shows an "add" button (also subject to the permission hook).
+    has_add_btn: bool = True
+    #: Whether the list offers a CSV export of the filtered, sorted rows (adds the ``_export`` URL).
+    has_export_btn: bool = False
+    #: Columns of the CSV export (default: ``list_display`` without the built-in columns).
+    export_list: list[str | Callable] | None = None
+    #: Rows fetched (and M2M columns prefetched) per database round trip while exporting.
+    export_chunk_size: int = 2000
+    #: Facet counts next to each combined-search value (one grouped query per option).
+    show_facets: bool = False
+    #: Extra ``select_related`` / ``prefetch_related`` for the list (FK and M2M columns are automatic).
+    list_select_related: list[str] = []
+    list_prefetch_related: list[str] = []
+    #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``.
+    route_prefix: str = ""
+    #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
+    list_template: str | None = None
+    form_template: str | None = None
+    delete_template: str | None = None
+
+    def __init__(self, site: StarkSite, model: type[models.Model], prefix: str | None = None) -> None:
+        self.site = site
+        self.model = model
+        self.prefix = prefix
+        self.opts = model._meta
+
+    # ------------------------------------------------------------------ URLs and permissions
+    @property
+    def url_name_stem(self) -> str:
+        stem = f"{self.opts.app_label}_{self.opts.model_name}"
+        return f"{stem}_{self.prefix}" if self.prefix else stem
+
+    def get_url_name(self, suffix: str) -> str:
+        """The URL name (without namespace) of this handler's ``suffix`` page, e.g. ``"list"``."""
+        return f"{self.url_name_stem}_{suffix}"
+
+    def get_list_url_name(self) -> str:
+        return self.get_url_name("list")
+
+    def get_add_url_name(self) -> str:
+        return self.get_url_name("add")
+
+    def get_change_url_name(self) -> str:
+        return self.get_url_name("change")
+
+    def get_delete_url_name(self) -> str:
+        return self.get_url_name("delete")
+
+    def get_export_url_name(self) -> str:
+        return self.get_url_name("export")
+
+    def full_url_name(self, name: str) -> str:
+        return f"{self.site.name}:{name}"
+
+    def has_permission(self, request: HttpRequest, url_name: str) -> bool:
+        """The permission hook for one of this handler's URL names (without namespace)."""
+        return check_permission(request, self.full_url_name(url_name))
+
+    def wrap(self, view: Callable) -> Callable:
+        """Wrap a view so the permission hook guards it too (not only the buttons leading to it)."""
+
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            match = request.resolver_match
+            if match is not None and not check_permission(request, match.view_name):
+                user = getattr(request, "user", None)
+                if user is None or not user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        """All URLs of this handler; override to replace or drop standard ones."""
+        prefix = self.route_prefix
+        pk = "<int:pk>" if isinstance(self.opts.pk, models.AutoField | models.IntegerField) else "<str:pk>"
+        urls = [
+            path(f"{prefix}list/", self.wrap(self.list_view), name=self.get_list_url_name()),
+            path(f"{prefix}add/", self.wrap(self.add_view), name=self.get_add_url_name()),
+            path(f"{prefix}{pk}/change/", self.wrap(self.change_view), name=self.get_change_url_name()),
+            path(f"{prefix}{pk}/delete/", self.wrap(self.delete_view), name=self.get_delete_url_name()),
+        ]
+        for func in self.action_list:
+            name = func.action_name
+            view = require_POST(functools.partial(self.action_view, action_name=name))
+            urls.append(path(f"{prefix}list/{name}/", self.wrap(view), name=self.get_url_name(name)))
+        if self.has_export_btn:
+            urls.append(path(f"{prefix}list/export/", self.wrap(self.export_view), name=self.get_export_url_name()))
+        return urls + self.extra_urls()
+
+    def extra_urls(self) -> list[URLPattern | URLResolver]:
+        """Extra URLs under the same stem; name them ``self.get_url_name(...)``, wrap with ``self.wrap``."""
+        return []
+
+    def _current_filter(self, request: HttpRequest) -> str:
+        """The list state to carry: the ``_filter`` we came with, or the list's own query string."""
+        if "_filter" in request.GET:
+            return clean_query_string(request.GET["_filter"])
+        return request.GET.urlencode()
+
+    def _reverse(self, request: HttpRequest, url_name: str, args: tuple, kwargs: dict) -> str | None:
+        if not self.has_permission(request, url_name):
+            return None
+        url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
+        state = self._current_filter(request)
+        return f"{url}?{urlencode({'_filter': state})}" if state else url
+
+    def reverse_list_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
+        """The list URL restored to the state carried in ``_filter`` (None if not permitted)."""
+        url_name = self.get_list_url_name()
+        if not self.has_permission(request, url_name):
+            return None
+        url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
+        state = self._current_filter(request) if "_filter" in request.GET else ""
+        return f"{url}?{state}" if state else url
+
+    def reverse_add_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
+        return self._reverse(request, self.get_add_url_name(), args, kwargs)
+
+    def reverse_change_url(self, request: HttpRequest, pk: Any, *args, **kwargs) -> str | None:
+        return self._reverse(request, self.get_change_url_name(), args, {"pk": pk, **kwargs})
+
+    def reverse_delete_url(self, request: HttpRequest, pk: Any, *args, **kwargs) -> str | None:
+        return self._reverse(request, self.get_delete_url_name(), args, {"pk": pk, **kwargs})
+
+    def get_return_url(self, request: HttpRequest, *args, **kwargs) -> str:
+        """Where to go after a save or delete: a safe local ``next``, else the list as it was left."""
+        next_url = safe_local_url(request, request.POST.get("next") or request.GET.get("next"))
+        if next_url:
+            return next_url
+        url = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
+        state = clean_query_string(request.GET.get("_filter", ""))
+        return f"{url}?{state}" if state else url
+
+    # ------------------------------------------------------------------ options and hooks
+    def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """Every row this request may see or change (list, change, delete, actions)."""
+        return self.model._default_manager.all()
+
+    def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
+        return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]
+
+    def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
+        return list(self.search_list)
+
+    def get_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
+        return list(self.search_group)
+
+    def get_order_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
+        return list(self.order_list) or list(self.opts.ordering) or ["-pk"]
+
+    def get_per_page(self, request: HttpRequest, *args, **kwargs) -> int:
+        return self.per_page
+
+    def get_action_list(self, request: HttpRequest, *args, **kwargs) -> list[Callable]:
+        return list(self.action_list)
+
+    def get_model_form_class(self, request: HttpRequest, is_add: bool, *args, **kwargs) -> type[forms.BaseForm]:
+        if self.model_form_class is not None:
+            return self.model_form_class
+        return modelform_factory(self.model, form=StarkModelForm, fields="__all__")
+
+    def get_has_add_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.has_add_btn
+
+    def get_has_export_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.has_export_btn
+
+    def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.show_facets
+
+    def get_export_list(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
+        if self.export_list is not None:
+            return list(self.export_list)
+        builtins = {StarkHandler.display_checkbox, StarkHandler.display_edit, StarkHandler.display_del}
+        builtins.add(StarkHandler.display_edit_del)
+        return [c for c in self.get_list_display(request, *args, **kwargs) if _unbound(c) not in builtins]
+
+    def save(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
+        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super."""
+        return form.save()
+
+    def get_template_names(self, kind: str) -> list[str]:
+        explicit = getattr(self, f"{kind}_template", None)
+        app, model = self.opts.app_label, self.opts.model_name
+        names = [f"stark/{app}/{model}/{self.prefix}/{kind}.html"] if self.prefix else []
+        names += [f"stark/{app}/{model}/{kind}.html", f"stark/{kind}.html"]
+        return [explicit, *names] if explicit else names
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict[str, Any]:
+        """Context shared by every page of this handler."""
+        return {
+            "handler": self,
+            "opts": self.opts,
+            "list_url": self.reverse_list_url(request, *args, **kwargs),
+        }
+
+    # ------------------------------------------------------------------ built-in display columns
+    def display_str(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        return capfirst(self.opts.verbose_name) if is_header else str(obj)
+
+    def display_checkbox(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return format_html(
+                '<input type="checkbox" class="stark-check-all" aria-label="{}">', gettext("Select all on this page")
+            )
+        return format_html(
+            '<input type="checkbox" name="pk" value="{}" class="stark-check" aria-label="{}">',
+            obj.pk,
+            gettext("Select %(row)s") % {"row": obj},
+        )
+
+    def display_edit(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return gettext("Edit")
+        url = self.reverse_change_url(request, obj.pk, *args, **kwargs)
+        if url is None:
+            return ""
+        return format_html('<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, gettext("Edit"))
+
+    def display_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return gettext("Delete")
+        url = self.reverse_delete_url(request, obj.pk, *args, **kwargs)
+        if url is None:
+            return ""
+        return format_html(
+            '<a href="{}" class="text-danger" title="{}"><i class="fa fa-trash"></i></a>', url, gettext("Delete")
+        )
+
+    def display_edit_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return gettext("Actions")
+        links = [
+            self.display_edit(request, obj, False, *args, **kwargs),
+            self.display_del(request, obj, False, *args, **kwargs),
+        ]
+        return format_html("{} {}", *links)
+
+    # ------------------------------------------------------------------ list pipeline
+    def get_columns(self, request: HttpRequest, *args, **kwargs) -> list[Column]:
+        """The visible columns: built-in ones the permission hook rules out are dropped entirely."""
+        may_change = self.has_permission(request, self.get_change_url_name())
+        may_delete = self.has_permission(request, self.get_delete_url_name())
+        has_actions = bool(self.get_allowed_actions(request, *args, **kwargs))
+        entries = self.get_list_display(request, *args, **kwargs)
+        if has_actions and StarkHandler.display_checkbox not in map(_unbound, entries):
+            entries = [StarkHandler.display_checkbox, *entries]
+        columns = []
+        for entry in entries:
+            func = _unbound(entry)
+            if func is StarkHandler.display_checkbox and not has_actions:
+                continue
+            if func is StarkHandler.display_edit and not may_change:
+                continue
+            if func is StarkHandler.display_del and not may_delete:
+                continue
+            if func is StarkHandler.display_edit_del and not (may_change or may_delete):
+                continue
+            columns.append(self._make_column(request, entry, *args, **kwargs))
+        return columns
+
+    def _make_column(self, request: HttpRequest, entry: str | Callable, *args, **kwargs) -> Column:
+        if isinstance(entry, str):
+            try:
+                model_field = self.opts.get_field(entry)
+            except FieldDoesNotExist as exc:
+                raise FieldDoesNotExist(
+                    f"{type(self).__name__}.list_display: {self.model.__name__} has no field {entry!r}; "
+                    "use a display function for computed columns."
+                ) from exc
+            sortable = model_field.concrete and not model_field.many_to_many
+            return Column(str(capfirst(model_field.verbose_name)), entry, None, entry if sortable else None)
+        display = _bind(self, entry)
+        # A header from format_html stays safe; anything else is escaped by the template.
+        header = display(request, None, True, *args, **kwargs)
+        return Column(header, None, display, getattr(entry, "order_field", None))
+
+    def get_list_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """The scoped queryset with combined search and fuzzy search applied (not yet ordered)."""
+        return self.filter_queryset(request, self.bind_search_group(request, *args, **kwargs), *args, **kwargs)
+
+    def filter_queryset(self, request: HttpRequest, search_group: list, *args, **kwargs) -> QuerySet:
+        """Scope → combined search (options AND-ed) → fuzzy search on ``q``."""
+        queryset = self.get_queryset(request, *args, **kwargs)
+        for bound in search_group:
+            queryset = bound.filter(queryset)
+        q = request.GET.get("q", "").strip()
+        return apply_fuzzy_search(queryset, self.get_search_list(request, *args, **kwargs), q)
+
+    def bind_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
+        return [
+            option.bind(self.model, request, *args, **kwargs)
+            for option in self.get_search_group(request, *args, **kwargs)
+        ]
+
+    def get_sort_keys(self, columns: list[Column]) -> set[str]:
+        return {column.sort_key for column in columns if column.sort_key}
+
+    def apply_ordering(
+        self, request: HttpRequest, queryset: QuerySet, sort_keys: set[str], *args, **kwargs
+    ) -> QuerySet:
+        ordering = list(self.get_order_list(request, *args, **kwargs))
+        requested = request.GET.get("o", "")
+        if requested.removeprefix("-") in sort_keys:
+            ordering = [requested, *ordering]
+        # A unique last key makes pages stable: rows with equal sort values never swap pages.
+        if not {"pk", "-pk", self.opts.pk.name, f"-{self.opts.pk.name}"} & set(ordering):
+            ordering.append("pk")
+        return queryset.order_by(*ordering)
+
+    def apply_related(self, request: HttpRequest, queryset: QuerySet, fields: list, *args, **kwargs) -> QuerySet:
+        """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant."""
+        select = list(self.list_select_related)
+        prefetch = list(self.list_prefetch_related)
+        for entry in fields:
+            if not isinstance(entry, str):
+                continue
+            model_field = self.opts.get_field(entry)
+            if model_field.many_to_many:
+                prefetch.append(entry)
+            elif model_field.is_relation and model_field.concrete:
+                select.append(entry)
+        if select:
+            queryset = queryset.select_related(*select)
+        if prefetch:
+            queryset = queryset.prefetch_related(*prefetch)
+        return queryset
+
+    def render_cell(self, request: HttpRequest, column: Column, obj: models.Model, *args, **kwargs) -> SafeString:
+        if column.display is not None:
+            return format_html("{}", column.display(request, obj, False, *args, **kwargs))
+        return field_html(obj, self.opts.get_field(column.field_name))
+
+    def get_headers(self, request: HttpRequest, columns: list[Column]) -> list[dict[str, Any]]:
+        current = request.GET.get("o", "")
+        headers = []
+        for column in columns:
+            header = {"text": column.header, "sort_url": None, "sorted": None}
+            if column.sort_key:
+                params = request.GET.copy()
+                params.pop("page", None)
+                if current == column.sort_key:
+                    params["o"], header["sorted"] = f"-{column.sort_key}", "asc"
+                elif current == f"-{column.sort_key}":
+                    params["o"], header["sorted"] = column.sort_key, "desc"
+                else:
+                    params["o"] = column.sort_key
+                header["sort_url"] = "?" + params.urlencode()
+            headers.append(header)
+        return headers
+
+    def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
+        columns = self.get_columns(request, *args, **kwargs)
+        search_group = self.bind_search_group(request, *args, **kwargs)
+        queryset = self.filter_queryset(request, search_group, *args, **kwargs)
+        q = request.GET.get("q", "").strip()
+        search_list = self.get_search_list(request, *args, **kwargs)
+        if self.get_show_facets(request, *args, **kwargs):
+            self.add_facets(request, search_group, q, search_list, *args, **kwargs)
+        for bound in search_group:
+            bound.build_links(request.GET)
+
+        queryset = self.apply_ordering(request, queryset, self.get_sort_keys(columns), *args, **kwargs)
+        queryset = self.apply_related(
+            request, queryset, [c.field_name for c in columns if c.field_name], *args, **kwargs
+        )
+        paginator = Paginator(queryset, self.get_per_page(request, *args, **kwargs))
+        page = get_page(paginator, request.GET.get("page"))
+        rows = [[self.render_cell(request, column, obj, *args, **kwargs) for column in columns] for obj in page]
+
+        link_query = request.GET.copy()
+        link_query.pop("page", None)
+        hidden_for_search = [(k, v) for k, values in link_query.lists() if k not in ("q", "o") for v in values]
+        context = {
+            **self.get_context(request, *args, **kwargs),
+            "title": capfirst(self.opts.verbose_name_plural),
+            "headers": self.get_headers(request, columns),
+            "rows": rows,
+            "page": page,
+            "page_links": page_links(page, link_query) if paginator.num_pages > 1 else [],
+            "total": paginator.count,
+            "q": q,
+            "has_search": bool(search_list),
+            "search_hidden": hidden_for_search,
+            "search_group": search_group,
+            "actions": [(func.action_name, func.label) for func in self.get_allowed_actions(request, *args, **kwargs)],
+            "add_url": self.reverse_add_url(request, *args, **kwargs)
+            if self.get_has_add_btn(request, *args, **kwargs)
+            else None,
+            "export_url": self.reverse_export_url(request, *args, **kwargs),
+        }
+        return TemplateResponse(request, self.get_template_names("list"), context)
+
+    def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
+        """Counts per value, each computed with every *other* filter applied (like Django admin)."""
+        base = apply_fuzzy_search(self.get_queryset(request, *args, **kwargs), search_list, q)
+        for bound in search_group:
+            if bound.kind != "links":
+                continue
+            queryset = base
+            for other in search_group:
+                if other is not bound:
+                    queryset = other.filter(queryset)
+            bound.counts = bound.facet_counts(queryset)
+
+    # ------------------------------------------------------------------ batch actions
+    def get_allowed_actions(self, request: HttpRequest, *args, **kwargs) -> list[Callable]:
+        """Actions the permission hook lets this request run (each checked by its own URL name)."""
+        return [
+            _bind(self, func)
+            for func in self.get_action_list(request, *args, **kwargs)
+            if self.has_permission(request, self.get_url_name(func.action_name))
+        ]
+
+    def get_action_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """The rows an action applies to: the ticked pks, or every row matching the list's filters."""
+        if request.POST.get("select_across") == "1":
+            return self.get_list_queryset(request, *args, **kwargs)
+        pks = []
+        for raw in request.POST.getlist("pk"):
+            try:
+                pks.append(self.opts.pk.to_python(raw))
+            except ValidationError:
+                continue  # a tampered pk is ignored, like one outside the handler's queryset
+        return self.get_queryset(request, *args, **kwargs).filter(pk__in=pks)
+
+    def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
+        back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
+        if request.GET:
+            back = f"{back}?{request.GET.urlencode()}"
+        func = next((f for f in self.get_action_list(request, *args, **kwargs) if f.action_name == action_name), None)
+        if func is None:
+            messages.warning(request, gettext("Choose an action."))
+            return HttpResponseRedirect(back)
+        if not self.has_permission(request, self.get_url_name(action_name)):
+            raise PermissionDenied
+        queryset = self.get_action_queryset(request, *args, **kwargs)
+        if request.POST.get("select_across") != "1" and not queryset.exists():
+            messages.warning(request, gettext("Select at least one row."))
+            return HttpResponseRedirect(back)
+        response = _bind(self, func)(request, queryset, *args, **kwargs)
+        return response if isinstance(response, HttpResponse) else HttpResponseRedirect(back)
+
+    def action_view(self, request: HttpRequest, *args, action_name: str, **kwargs) -> HttpResponse:
+        """The action's own POST-only URL: the same as posting ``action=<name>`` to the list."""
+        return self.run_action(request, action_name, *args, **kwargs)
+
+    @action(_("Delete selected rows"), name="multi_delete")
+    def action_multi_delete(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
+        """Ask for confirmation (showing what cascades), then delete."""
+        if request.POST.get("confirm") != "yes":
+            count = queryset.count()
+            back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
+            context = {
+                **self.get_context(request, *args, **kwargs),
+                "list_url": f"{back}?{request.GET.urlencode()}" if request.GET else back,
+                "title": gettext("Delete selected rows"),
+                "objects": list(queryset[:20]),
+                "more": max(0, count - 20),
+                "count": count,
+                "summary": summarise_deletion(queryset),
+                "post_items": [
+                    (key, value) for key in ("action", "select_across", "pk") for value in request.POST.getlist(key)
+                ],
+            }
+            return TemplateResponse(request, self.get_template_names("multi_delete"), context)
+        try:
+            with transaction.atomic():
+                count, _per_model = queryset.delete()
+        except (ProtectedError, RestrictedError):
+            messages.error(request, gettext("Some selected rows are still in use by other data and cannot be deleted."))
+            return None
+        messages.success(request, gettext("Deleted %(count)d rows.") % {"count": count})
+        return None
+
+    # ------------------------------------------------------------------ export
+    def reverse_export_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
+        if not self.get_has_export_btn(request, *args, **kwargs):
+            return None
+        url_name = self.get_export_url_name()
+        if not self.has_permission(request, url_name):
+            return None
+        url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return f"{url}?{query.urlencode()}" if query else url
+
+    def export_view(self, request: HttpRequest, *args, **kwargs) -> StreamingHttpResponse:
+        """The filtered, sorted list as CSV, streamed in chunks (UTF-8 with BOM for Excel)."""
+        entries = self.get_export_list(request, *args, **kwargs)
+        columns = [self._make_column(request, entry, *args, **kwargs) for entry in entries]
+        list_columns = self.get_columns(request, *args, **kwargs)
+        queryset = self.get_list_queryset(request, *args, **kwargs)
+        queryset = self.apply_ordering(request, queryset, self.get_sort_keys(list_columns), *args, **kwargs)
+        queryset = self.apply_related(request, queryset, [c.field_name for c in columns if c.field_name])
+        response = StreamingHttpResponse(
+            self._csv_lines(request, columns, queryset, *args, **kwargs), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.opts.model_name}.csv"'
+        return response
+
+    def _csv_lines(self, request: HttpRequest, columns: list[Column], queryset: QuerySet, *args, **kwargs) -> Iterator:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # the BOM tells Excel the file is UTF-8
+        yield writer.writerow([export_text(html.unescape(strip_tags(column.header))) for column in columns])
+        for obj in queryset.iterator(chunk_size=self.export_chunk_size):
+            cells = []
+            for column in columns:
+                if column.display is not None:
+                    value = html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs))))
+                else:
+                    value = field_text(obj, self.opts.get_field(column.field_name))
+                cells.append(export_text(value))
+            yield writer.writerow(cells)
+
+    # ------------------------------------------------------------------ add / change / delete
+    def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
+        """The row ``pk`` within this request's queryset, or 404."""
+        try:
+            return self.get_queryset(request, *args, **kwargs).get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, ValidationError) as exc:
+            raise Http404(gettext("No such row.")) from exc
+
+    def get_form(
+        self, request: HttpRequest, is_add: bool, instance: models.Model | None, *args, **kwargs
+    ) -> forms.BaseForm:
+        form_class = self.get_model_form_class(request, is_add, *args, **kwargs)
+        data = (request.POST, request.FILES) if request.method == "POST" else ()
+        return use_native_date_inputs(form_class(*data, instance=instance))
+
+    def render_form(self, request: HttpRequest, form: forms.BaseForm, is_add: bool, *args, **kwargs) -> HttpResponse:
+        title = gettext("Add %(name)s") if is_add else gettext("Change %(name)s")
+        context = {
+            **self.get_context(request, *args, **kwargs),
+            "title": title % {"name": self.opts.verbose_name},
+            "form": form,
+            "is_add": is_add,
+        }
+        return TemplateResponse(request, self.get_template_names("form"), context)
+
+    def add_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = self.get_form(request, True, None, *args, **kwargs)
+        if request.method == "POST" and form.is_valid():
+            obj = self.save(request, form, False, *args, **kwargs) or form.instance
+            messages.success(
+                request, gettext("Added %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
+            )
+            return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
+        return self.render_form(request, form, True, *args, **kwargs)
+
+    def change_view(self, request: HttpRequest, pk: Any, *args, **kwargs) -> HttpResponse:
+        obj = self.get_object(request, pk, *args, **kwargs)
+        form = self.get_form(request, False, obj, *args, **kwargs)
+        if request.method == "POST" and form.is_valid():
+            obj = self.save(request, form, True, *args, **kwargs) or form.instance
+            messages.success(
+                request, gettext("Saved %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
+            )
+            return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
+        return self.render_form(request, form, False, *args, **kwargs)
+
+    def delete_view(self, request: HttpRequest, pk: Any, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        obj = self.get_object(request, pk, *args, **kwargs)
+        summary = summarise_deletion([obj])
+        if request.method == "POST" and not summary.is_blocked:
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except (ProtectedError, RestrictedError):
+                summary = summarise_deletion([obj])  # became protected since the page was shown
+            else:
+                messages.success(
+                    request, gettext("Deleted %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
+                )
+                return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
+        context = {
+            **self.get_context(request, *args, **kwargs),
+            "title": gettext("Delete %(name)s") % {"name": self.opts.verbose_name},
+            "object": obj,
+            "summary": summary,
+        }
+        return TemplateResponse(request, self.get_template_names("delete"), context)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _unbound(entry: Any) -> Any:
+    return entry.__func__ if isinstance(entry, types.MethodType) else entry
+
+
+def _bind(handler: StarkHandler, entry: Callable) -> Callable:
+    """A display function or action taken from a class body, bound to ``handler``."""
+    if isinstance(entry, types.MethodType):
+        return entry
+    return types.MethodType(entry, handler)

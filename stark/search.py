@@ -1,0 +1,272 @@
+"""Fuzzy search (``q``) and combined search (one row of filter links per field)."""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+#: Lookups a ``search_list`` entry may end with; a bare field name means ``icontains``.
+TEXT_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"}
+
+
+#: Fuzzy search ignores case on every database (``contains`` is case-sensitive on MySQL, not on SQLite).
+CASE_INSENSITIVE = {"contains": "icontains", "startswith": "istartswith", "endswith": "iendswith"}
+
+
+def normalise_lookup(lookup: str) -> str:
+    field_path, _sep, last = lookup.rpartition("__")
+    if last not in TEXT_LOOKUPS:
+        return f"{lookup}__icontains"
+    return f"{field_path}__{CASE_INSENSITIVE[last]}" if last in CASE_INSENSITIVE else lookup
+
+
+def lookup_spans_many(model: type[models.Model], lookup: str) -> bool:
+    """Whether following ``lookup`` crosses a to-many relation (rows would repeat)."""
+    opts = model._meta
+    for part in lookup.split("__"):
+        try:
+            model_field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if model_field.many_to_many or model_field.one_to_many:
+            return True
+        if not model_field.is_relation:
+            return False
+        opts = model_field.related_model._meta
+    return False
+
+
+def apply_fuzzy_search(queryset: QuerySet, search_list: Sequence[str], q: str) -> QuerySet:
+    """Rows where every word of ``q`` matches at least one lookup of ``search_list``."""
+    words = q.split()
+    if not search_list or not words:
+        return queryset
+    lookups = [normalise_lookup(lookup) for lookup in search_list]
+    for word in words:
+        queryset = queryset.filter(reduce(operator.or_, (Q(**{lookup: word}) for lookup in lookups)))
+    if any(lookup_spans_many(queryset.model, lookup) for lookup in lookups):
+        queryset = queryset.distinct()
+    return queryset
+
+
+@dataclass
+class FilterLink:
+    text: str
+    url: str
+    is_active: bool
+    count: int | None = None
+
+
+@dataclass
+class BoundOption:
+    """An option evaluated for one request: its choices, the valid selected values, its links."""
+
+    option: Option
+    name: str
+    label: str
+    choices: list[tuple[str, Any, str]]  # (value in the URL, value for the lookup, text)
+    selected: list[str]
+    model_field: models.Field
+    counts: dict[str, int] | None = None
+    links: list[FilterLink] = field(default_factory=list)
+
+    kind = "links"
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        if not self.selected:
+            return queryset
+        lookup_values = [value for url_value, value, _text in self.choices if url_value in self.selected]
+        queryset = queryset.filter(**{f"{self.name}__in": lookup_values})
+        return queryset.distinct() if self.model_field.many_to_many else queryset
+
+    def facet_counts(self, queryset: QuerySet) -> dict[str, int]:
+        """Rows per value in one grouped query (``queryset`` has every other filter applied)."""
+        rows = queryset.order_by().values_list(self.name).annotate(n=Count("pk", distinct=True))
+        return {self.option.url_value(value): n for value, n in rows if value is not None}
+
+    def build_links(self, query: QueryDict) -> None:
+        base = query.copy()
+        base.pop("page", None)
+        base.pop(self.name, None)
+        self.links = [FilterLink(str(_("All")), "?" + base.urlencode(), not self.selected)]
+        for url_value, _value, text in self.choices:
+            params = base.copy()
+            is_active = url_value in self.selected
+            if self.option.is_multi:
+                values = [v for v in self.selected if v != url_value] if is_active else [*self.selected, url_value]
+            else:
+                values = [] if is_active else [url_value]
+            params.setlist(self.name, values)
+            count = None if self.counts is None else self.counts.get(url_value, 0)
+            self.links.append(FilterLink(text, "?" + params.urlencode(), is_active, count))
+
+
+class Option:
+    """One combined-search row for a choice, boolean, FK or M2M field.
+
+    ``db_condition`` restricts the related rows offered: a dict or ``Q``, or a callable
+    ``(request, *args, **kwargs)`` returning one. ``text_func(item)`` and ``value_func(item)``
+    customise each link's text and URL value; ``item`` is a ``(value, label)`` pair for choice
+    and boolean fields, a model instance for relations. Values of a multi-select option are OR-ed.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        is_multi: bool = False,
+        db_condition: dict | Q | Callable[..., dict | Q] | None = None,
+        text_func: Callable[[Any], str] | None = None,
+        value_func: Callable[[Any], Any] | None = None,
+        label: str | None = None,
+    ) -> None:
+        self.field = field
+        self.is_multi = is_multi
+        self.db_condition = db_condition
+        self.text_func = text_func
+        self.value_func = value_func
+        self.label = label
+
+    def get_db_condition(self, request: HttpRequest, *args, **kwargs) -> Q:
+        condition = self.db_condition
+        if callable(condition):
+            condition = condition(request, *args, **kwargs)
+        if condition is None:
+            return Q()
+        return condition if isinstance(condition, Q) else Q(**condition)
+
+    @staticmethod
+    def url_value(value: Any) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+    def get_model_field(self, model: type[models.Model]) -> models.Field:
+        try:
+            return model._meta.get_field(self.field)
+        except FieldDoesNotExist as exc:
+            raise ImproperlyConfigured(f"search_group: {model.__name__} has no field {self.field!r}.") from exc
+
+    def get_items(self, model_field: models.Field, request: HttpRequest, *args, **kwargs) -> list[tuple[Any, Any]]:
+        """``(item, lookup value)`` pairs this option offers."""
+        if model_field.choices:
+            return [((value, label), value) for value, label in model_field.flatchoices]
+        if isinstance(model_field, models.BooleanField):
+            return [((True, _("Yes")), True), ((False, _("No")), False)]
+        if model_field.is_relation and (model_field.many_to_many or model_field.many_to_one):
+            related = model_field.related_model._default_manager.complex_filter(model_field.get_limit_choices_to())
+            related = related.filter(self.get_db_condition(request, *args, **kwargs))
+            return [(obj, obj.pk) for obj in related]
+        raise ImproperlyConfigured(
+            f"search_group: Option({self.field!r}) needs a field with choices, a boolean, a FK or a M2M; "
+            "use DateRangeOption for dates."
+        )
+
+    def bind(self, model: type[models.Model], request: HttpRequest, *args, **kwargs) -> BoundOption:
+        model_field = self.get_model_field(model)
+        choices = []
+        for item, lookup_value in self.get_items(model_field, request, *args, **kwargs):
+            if self.value_func:
+                lookup_value = self.value_func(item)
+            text = self.text_func(item) if self.text_func else (str(item[1]) if isinstance(item, tuple) else str(item))
+            choices.append((self.url_value(lookup_value), lookup_value, text))
+        valid = {url_value for url_value, _value, _text in choices}
+        # A value that is not one of the offered choices is ignored, never an error.
+        selected = [value for value in dict.fromkeys(request.GET.getlist(self.field)) if value in valid]
+        if not self.is_multi:
+            selected = selected[:1]
+        label = self.label or capfirst(model_field.verbose_name)
+        return BoundOption(self, self.field, str(label), choices, selected, model_field)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    start = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(start) if settings.USE_TZ else start
+
+
+@dataclass
+class BoundDateRange:
+    option: DateRangeOption
+    name: str
+    label: str
+    start: datetime.date | None
+    end: datetime.date | None
+    is_datetime: bool
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+    clear_url: str = ""
+    counts = None
+
+    kind = "date_range"
+
+    @property
+    def start_param(self) -> str:
+        return f"{self.name}_from"
+
+    @property
+    def end_param(self) -> str:
+        return f"{self.name}_to"
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_datetime:
+            if self.start:
+                queryset = queryset.filter(**{f"{self.name}__gte": self.start})
+            if self.end:
+                queryset = queryset.filter(**{f"{self.name}__lte": self.end})
+            return queryset
+        # Bounds in the active time zone instead of a __date lookup: MySQL's __date needs its
+        # time zone tables loaded, and a plain range can use an index.
+        if self.start:
+            queryset = queryset.filter(**{f"{self.name}__gte": _day_start(self.start)})
+        if self.end:
+            queryset = queryset.filter(**{f"{self.name}__lt": _day_start(self.end + datetime.timedelta(days=1))})
+        return queryset
+
+    def build_links(self, query: QueryDict) -> None:
+        base = query.copy()
+        for key in ("page", self.start_param, self.end_param):
+            base.pop(key, None)
+        self.hidden = [(key, value) for key, values in base.lists() for value in values]
+        self.clear_url = "?" + base.urlencode()
+
+
+class DateRangeOption:
+    """A from/to filter on a date or datetime field: parameters ``<field>_from`` and ``<field>_to``."""
+
+    is_multi = False
+
+    def __init__(self, field: str, label: str | None = None) -> None:
+        self.field = field
+        self.label = label
+
+    def bind(self, model: type[models.Model], request: HttpRequest, *args, **kwargs) -> BoundDateRange:
+        try:
+            model_field = model._meta.get_field(self.field)
+        except FieldDoesNotExist as exc:
+            raise ImproperlyConfigured(f"search_group: {model.__name__} has no field {self.field!r}.") from exc
+        if not isinstance(model_field, models.DateField):
+            raise ImproperlyConfigured(f"DateRangeOption({self.field!r}) needs a DateField or DateTimeField.")
+        is_datetime = isinstance(model_field, models.DateTimeField)
+
+        def parse(param: str) -> datetime.date | None:
+            try:
+                return parse_date(request.GET.get(param, ""))
+            except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+                return None
+
+        label = self.label or capfirst(model_field.verbose_name)
+        return BoundDateRange(
+            self, self.field, str(label), parse(f"{self.field}_from"), parse(f"{self.field}_to"), is_datetime
+        )

@@ -1,0 +1,38 @@
+"""Small helpers shared by stark's views: the permission hook and safe return URLs."""
+
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
+
+
+def check_permission(request: HttpRequest, url_name: str) -> bool:
+    """Ask ``settings.STARK_PERMISSION_CHECK`` whether ``request`` may use ``url_name``.
+
+    ``url_name`` carries the namespace (``"stark:app_model_list"``). With no hook
+    configured everything is allowed: stark itself has no notion of roles.
+    """
+    dotted_path = getattr(settings, "STARK_PERMISSION_CHECK", None)
+    if not dotted_path:
+        return True
+    # A list page asks about the same few names once per row: remember the answers for this
+    # request (on the request, never on the shared handler).
+    cache = request.__dict__.setdefault("_stark_permissions", {})
+    key = (dotted_path, url_name)
+    if key not in cache:
+        cache[key] = bool(import_string(dotted_path)(request, url_name))
+    return cache[key]
+
+
+def clean_query_string(raw: str) -> str:
+    """Re-encode a query string so only well-formed key=value pairs survive."""
+    return QueryDict(raw).urlencode()
+
+
+def safe_local_url(request: HttpRequest, url: str | None) -> str | None:
+    """``url`` when it is a local path on this site, otherwise None (no open redirects)."""
+    if not url or not url.startswith("/") or url.startswith("//") or url.startswith("/\\"):
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return None
+    return url
