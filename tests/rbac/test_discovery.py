@@ -88,3 +88,11 @@ def test_command_applies_without_dry_run():
     out = io.StringIO()
     call_command("rbac_sync_permissions", stdout=out)
     assert Permission.objects.filter(name="demo:reports:summary", url="/demo/reports/summary/").exists()
+
+
+@pytest.mark.urls("luffy_crm.urls")
+def test_discovery_finds_stark_generated_urls_and_the_rbac_pages():
+    found = discovery.discover_urls()
+    assert found["stark:testapp_book_change"].url == "/stark/testapp/book/<int:pk>/change/"
+    assert found["stark:testapp_book_multi_delete"].url == "/stark/testapp/book/list/multi_delete/"
+    assert found["rbac:distribute_permissions"].url == "/rbac/distribute/permissions/"
