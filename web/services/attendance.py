@@ -29,7 +29,8 @@ def attendance_generate(*, course_record_ids: Iterable[int]) -> AttendanceGenera
     Records that exist are skipped, so a second run creates nothing. The work is a constant
     number of queries whatever the class size: the course records, the (class, student) pairs,
     the existing (course record, student) pairs, and one bulk INSERT. ``ignore_conflicts``
-    keeps a concurrent run from failing on the unique (course_record, student) constraint.
+    keeps a concurrent run from failing on the unique (course_record, student) constraint; in
+    that race ``created`` may count rows the other run inserted first (never a duplicate row).
     """
     ids = {int(pk) for pk in course_record_ids}
     records = list(CourseRecord.objects.filter(pk__in=ids).values_list("pk", "class_object_id"))

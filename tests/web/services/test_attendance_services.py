@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.concurrency import mysql_only, run_concurrently
 from tests.factories import ClassListFactory, CourseRecordFactory, StudentFactory, StudyRecordFactory
 from web.models import CourseRecord, Student, StudyRecord
 from web.services.attendance import attendance_counts, attendance_generate, attendance_save
@@ -122,3 +123,18 @@ def test_counts_per_kind_include_zeros():
         Record.ABSENT: 1,
         Record.LEAVE_EARLY: 0,
     }
+
+
+@mysql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_generations_create_each_record_once():
+    klass = class_with_students(20)
+    lessons = [CourseRecordFactory(class_object=klass) for _ in range(3)]
+    ids = [c.pk for c in lessons]
+
+    results = run_concurrently(
+        lambda: attendance_generate(course_record_ids=ids), lambda: attendance_generate(course_record_ids=ids)
+    )
+
+    assert StudyRecord.objects.count() == 60
+    assert max(r.created for r in results) == 60
