@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from web.models import Customer, PaymentRecord, Student
+from web.models import ClassList, Customer, PaymentRecord, Student
 
 
 class PaymentApplyForm(forms.ModelForm):
@@ -24,6 +24,11 @@ class PaymentApplyForm(forms.ModelForm):
         fields = ["pay_type", "paid_fee", "class_list", "note", "qq", "mobile", "emergency_contract"]
 
     contact_fields = ("qq", "mobile", "emergency_contract")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A class is shown as "course (semester N)": load the courses with the classes.
+        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
 
     def for_customer(self, customer: Customer) -> "PaymentApplyForm":
         self.customer = customer

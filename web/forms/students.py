@@ -2,7 +2,7 @@
 
 from django import forms
 
-from web.models import ScoreRecord, Student
+from web.models import ClassList, ScoreRecord, Student
 from web.services.students import score_delta_validate
 
 
@@ -12,6 +12,11 @@ class StudentChangeForm(forms.ModelForm):
     class Meta:
         model = Student
         fields = ["qq", "mobile", "emergency_contract", "class_list", "memo"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A class is shown as "course (semester N)": load the courses with the classes.
+        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
 
 
 class ScoreRecordForm(forms.ModelForm):

@@ -180,3 +180,10 @@ def test_end_to_end_consultant_applies_finance_confirms(client, consultant, cust
     assert (
         Customer.objects.filter(consultant=consultant, status=Customer.Status.UNSIGNED).count() == unsigned_before - 1
     )
+
+
+def test_add_page_query_count_does_not_grow_with_classes(client, customer, django_assert_max_num_queries):
+    for _ in range(10):
+        ClassListFactory()
+    with django_assert_max_num_queries(10):
+        assert client.get(add_url(customer)).status_code == 200

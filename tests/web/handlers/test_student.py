@@ -88,3 +88,11 @@ def test_only_the_class_teacher_role_reaches_students(client):
 
     client.force_login(UserFactory(username="someone"))
     assert client.get(reverse(LIST)).status_code == 403
+
+
+def test_change_page_query_count_does_not_grow_with_classes(client, teacher, django_assert_max_num_queries):
+    student = student_in_class()
+    for _ in range(10):
+        ClassListFactory()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(CHANGE, kwargs={"pk": student.pk})).status_code == 200
