@@ -177,3 +177,23 @@ def test_two_finance_staff_confirming_at_once_change_each_application_once():
     assert PaymentRecord.objects.filter(pk__in=ids, confirm_status=Status.CONFIRMED).count() == 5
     assert klass.students.count() == 5
     assert Student.objects.filter(student_status=Student.Status.STUDYING).count() == 5
+
+
+def test_confirming_an_other_payment_changes_only_the_record(finance):
+    customer = CustomerFactory()
+    StudentFactory(customer=customer, student_status=Student.Status.APPLYING)
+    payment = PaymentRecordFactory(customer=customer, pay_type=Pay.OTHER)
+    assert payment_confirm(confirm_user=finance, payment_ids=[payment.pk]).changed == 1
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.UNSIGNED
+    assert customer.student.student_status == Student.Status.APPLYING
+    assert not customer.student.class_list.exists()
+
+
+def test_confirming_tuition_without_a_student_creates_one_from_the_customer(finance):
+    customer = CustomerFactory(qq="27182818")
+    payment = PaymentRecordFactory(customer=customer, pay_type=Pay.TUITION)
+    payment_confirm(confirm_user=finance, payment_ids=[payment.pk])
+    student = Student.objects.get(customer=customer)
+    assert (student.qq, student.student_status) == ("27182818", Student.Status.STUDYING)
+    assert list(student.class_list.all()) == [payment.class_list]
