@@ -1,6 +1,6 @@
 """Class transfer / repeat applications (转班 / 留级申请) and their approval by an administrator."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +42,6 @@ class ClassChangeHandler(StarkHandler):
         return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
-        if not is_add:
-            raise Http404
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         return form.for_student(my_student(request, kwargs["student_id"]))
 

@@ -1,6 +1,6 @@
 """Payment applications of one of the consultant's own customers (缴费申请)."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
@@ -50,8 +50,6 @@ class PaymentRecordHandler(StarkHandler):
         return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
-        if not is_add:
-            raise Http404
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         return form.for_customer(own_customer(request, kwargs["customer_id"]))
 

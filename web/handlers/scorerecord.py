@@ -1,6 +1,6 @@
 """Score records (积分记录) of one student."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
@@ -42,8 +42,6 @@ class ScoreRecordHandler(StarkHandler):
         return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
-        if not is_add:
-            raise Http404
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         form.student = self.get_student(request, kwargs["student_id"])
         return form
