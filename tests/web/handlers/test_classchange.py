@@ -1,0 +1,120 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ClassChangeFactory, ClassListFactory, CourseFactory
+from tests.permissions import grant_permissions
+from tests.web.handlers.enrolment_helpers import class_teacher, english, messages_of, student_in_class  # noqa: F401
+from web.models import ClassChange
+
+pytestmark = pytest.mark.django_db
+
+LIST = "stark:web_classchange_list"
+ADD = "stark:web_classchange_add"
+CHECK = "stark:web_classchange_check_list"
+CONFIRM = "stark:web_classchange_check_multi_confirm"
+REJECT = "stark:web_classchange_check_multi_reject"
+
+
+@pytest.fixture
+def teacher(client):
+    user = class_teacher()
+    grant_permissions(user, LIST, ADD)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def course():
+    return CourseFactory(name="Python 全栈")
+
+
+@pytest.fixture
+def setup(teacher, course):
+    klass = ClassListFactory(course=course, class_teacher=teacher)
+    return student_in_class(klass), klass
+
+
+def post_apply(client, student, data):
+    return client.post(reverse(ADD, kwargs={"student_id": student.pk}), data)
+
+
+def test_class_teacher_files_a_pending_application(client, teacher, setup):
+    student, klass = setup
+    target = ClassListFactory()
+    response = post_apply(
+        client, student, {"kind": "transfer", "from_class": klass.pk, "to_class": target.pk, "reason": "工作调动"}
+    )
+    assert response.status_code == 302
+    change = ClassChange.objects.get()
+    assert (change.student, change.applicant, change.status) == (student, teacher, ClassChange.Status.PENDING)
+    assert list(student.class_list.all()) == [klass]
+    assert "工作调动" in client.get(reverse(LIST, kwargs={"student_id": student.pk})).content.decode()
+
+
+@pytest.mark.parametrize("case", ["same_class", "closed", "repeat_other_course"])
+def test_invalid_applications_are_form_errors_that_keep_the_input(client, setup, course, case):
+    student, klass = setup
+    target = {
+        "same_class": klass,
+        "closed": ClassListFactory(graduate_date=datetime.date(2020, 6, 30)),
+        "repeat_other_course": ClassListFactory(course=CourseFactory(name="Linux")),
+    }[case]
+    kind = "repeat" if case == "repeat_other_course" else "transfer"
+    response = post_apply(
+        client, student, {"kind": kind, "from_class": klass.pk, "to_class": target.pk, "reason": "保留的原因"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "保留的原因" in response.content.decode()
+    assert not ClassChange.objects.exists()
+
+
+def test_student_outside_my_classes_gives_404(client, teacher):
+    stranger = student_in_class()
+    assert client.get(reverse(LIST, kwargs={"student_id": stranger.pk})).status_code == 404
+
+
+@pytest.fixture
+def admin(client):
+    user = class_teacher("admin_a")
+    grant_permissions(user, CHECK, CONFIRM, REJECT)
+    client.force_login(user)
+    return user
+
+
+def test_approval_list_is_pending_by_default(client, admin):
+    pending = ClassChangeFactory()
+    ClassChangeFactory(status=ClassChange.Status.APPROVED)
+    assert list(client.get(reverse(CHECK)).context["page"].object_list) == [pending]
+
+
+@pytest.mark.usefixtures("english")
+def test_batch_approve_moves_the_student_once(client, admin):
+    student = student_in_class()
+    from_class = student.class_list.get()
+    to_class = ClassListFactory()
+    change = ClassChangeFactory(student=student, from_class=from_class, to_class=to_class)
+    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [change.pk]})
+    assert messages_of(response) == ["Approved 1 application."]
+    assert list(student.class_list.all()) == [to_class]
+    response = client.post(reverse(CONFIRM) + "?status=", {"pk": [change.pk]})
+    assert messages_of(response)[-1] == "Approved 0 applications. 1 was no longer pending and was left unchanged."
+    assert list(student.class_list.all()) == [to_class]
+
+
+def test_batch_reject_keeps_the_class(client, admin):
+    student = student_in_class()
+    change = ClassChangeFactory(student=student, from_class=student.class_list.get())
+    client.post(reverse(REJECT), {"pk": [change.pk]})
+    change.refresh_from_db()
+    assert change.status == ClassChange.Status.REJECTED
+    assert student.class_list.get() == change.from_class
+
+
+def test_class_teacher_cannot_approve(client, teacher, setup):
+    student, klass = setup
+    change = ClassChangeFactory(student=student, from_class=klass)
+    assert client.get(reverse(CHECK)).status_code == 403
+    assert client.post(reverse(CONFIRM), {"pk": [change.pk]}).status_code == 403

@@ -1,0 +1,98 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ClassListFactory, CourseRecordFactory, CustomerFactory, StudentFactory, StudyRecordFactory
+from tests.permissions import grant_permissions
+from tests.web.handlers.enrolment_helpers import class_teacher, student_in_class
+from web.models import Student, StudyRecord
+
+pytestmark = pytest.mark.django_db
+
+LIST = "stark:web_student_list"
+CHANGE = "stark:web_student_change"
+
+
+@pytest.fixture
+def teacher(client):
+    user = class_teacher()
+    grant_permissions(user, LIST, CHANGE)
+    client.force_login(user)
+    return user
+
+
+def listed(response):
+    return set(response.context["page"].object_list)
+
+
+def test_list_searches_name_qq_mobile_and_filters_by_class_and_status(client, teacher):
+    klass = ClassListFactory()
+    wanted = student_in_class(klass, customer=CustomerFactory(name="王小明", qq="55501"), mobile="13912345678")
+    other = StudentFactory(student_status=Student.Status.APPLYING)
+    assert listed(client.get(reverse(LIST), {"q": "小明"})) == {wanted}
+    assert listed(client.get(reverse(LIST), {"q": "55501"})) == {wanted}
+    assert listed(client.get(reverse(LIST), {"q": "12345678"})) == {wanted}
+    assert listed(client.get(reverse(LIST), {"class_list": klass.pk})) == {wanted}
+    assert listed(client.get(reverse(LIST), {"student_status": "applying"})) == {other}
+
+
+def test_list_shows_name_classes_and_score(client, teacher):
+    klass = ClassListFactory()
+    student_in_class(klass, customer=CustomerFactory(name="赵一鸣"), score=97)
+    html = client.get(reverse(LIST)).content.decode()
+    assert "赵一鸣" in html and str(klass) in html and "97" in html
+
+
+def test_list_query_count_is_constant(client, teacher, django_assert_max_num_queries):
+    for _ in range(12):
+        student_in_class()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(LIST)).status_code == 200
+
+
+def test_change_saves_contact_fields_and_classes_but_not_the_score(client, teacher):
+    student = student_in_class(score=90)
+    new_class = ClassListFactory()
+    response = client.post(
+        reverse(CHANGE, kwargs={"pk": student.pk}),
+        {
+            "qq": "777",
+            "mobile": "13700000000",
+            "emergency_contract": "母亲",
+            "class_list": [new_class.pk],
+            "memo": "需要多关注",
+            "score": 1000,
+        },
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert (student.qq, student.mobile, student.memo, student.score) == ("777", "13700000000", "需要多关注", 90)
+    assert list(student.class_list.all()) == [new_class]
+
+
+def test_student_page_shows_attendance_history_and_counts_per_kind(client, teacher, settings):
+    settings.LANGUAGE_CODE = "en"
+    student = student_in_class()
+    for day, record in [(1, "late"), (2, "late"), (3, "noshow"), (4, "checked")]:
+        StudyRecordFactory(student=student, course_record=CourseRecordFactory(day_num=day), record=record)
+    response = client.get(reverse(CHANGE, kwargs={"pk": student.pk}))
+    assert response.status_code == 200
+    counts = dict(response.context["attendance_counts"])
+    assert (counts["late"], counts["absent"], counts["checked in"], counts["on leave"]) == (2, 1, 1, 0)
+    assert len(response.context["attendance_history"]) == 4
+    assert "late: 2" in response.content.decode()
+    assert StudyRecord.objects.count() == 4
+
+
+def test_only_the_class_teacher_role_reaches_students(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="someone"))
+    assert client.get(reverse(LIST)).status_code == 403
+
+
+def test_change_page_query_count_does_not_grow_with_classes(client, teacher, django_assert_max_num_queries):
+    student = student_in_class()
+    for _ in range(10):
+        ClassListFactory()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(CHANGE, kwargs={"pk": student.pk})).status_code == 200

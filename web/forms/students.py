@@ -1,0 +1,31 @@
+"""Forms of the student and score record pages."""
+
+from django import forms
+
+from web.models import ClassList, ScoreRecord, Student
+from web.services.students import score_delta_validate
+
+
+class StudentChangeForm(forms.ModelForm):
+    """Contact fields, classes and memo; the score changes only through score records."""
+
+    class Meta:
+        model = Student
+        fields = ["qq", "mobile", "emergency_contract", "class_list", "memo"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A class is shown as "course (semester N)": load the courses with the classes.
+        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
+
+
+class ScoreRecordForm(forms.ModelForm):
+    class Meta:
+        model = ScoreRecord
+        fields = ["content", "score"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_score(self) -> int:
+        score = self.cleaned_data["score"]
+        score_delta_validate(score)
+        return score

@@ -1,0 +1,90 @@
+"""Students (学员) for class teachers: list, edit contact fields and classes, attendance history."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from stark.handlers import StarkHandler
+from stark.search import Option
+from stark.utils import check_permission
+from web.forms.students import StudentChangeForm
+from web.handlers.approval import class_option, keep_urls
+from web.models import Student, StudyRecord
+from web.services.attendance import attendance_counts
+
+#: Links from a student's row to their record pages: (URL name, label, icon).
+STUDENT_LINKS = [
+    ("stark:web_scorerecord_list", _("Score records"), "fa-star"),
+    ("stark:web_talkrecord_list", _("Talk records"), "fa-comments"),
+    ("stark:web_classchange_list", _("Transfer / repeat"), "fa-exchange"),
+]
+
+
+class StudentHandler(StarkHandler):
+    search_list = ["customer__name", "qq", "mobile"]
+    search_group = [class_option("class_list"), Option("student_status")]
+    list_select_related = ["customer"]
+    list_prefetch_related = ["class_list__course"]
+    model_form_class = StudentChangeForm
+    has_add_btn = False
+    form_template = "web/student_form.html"
+
+    def display_name(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return _("name") if is_header else obj.customer.name
+
+    display_name.order_field = "customer__name"
+
+    def display_classes(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        if is_header:
+            return _("classes")
+        return format_html_join(", ", "{}", ((str(klass),) for klass in obj.class_list.all()))
+
+    def display_links(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        if is_header:
+            return _("Records")
+        links = [
+            (reverse(name, kwargs={"student_id": obj.pk}), label, icon)
+            for name, label, icon in STUDENT_LINKS
+            if check_permission(request, name)  # answered once per request, not per row
+        ]
+        return format_html_join(
+            " ",
+            '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa {}"></i> {}</a>',
+            ((url, icon, label) for url, label, icon in links),
+        )
+
+    list_display = [
+        display_name,
+        "qq",
+        "mobile",
+        display_classes,
+        "student_status",
+        "score",
+        display_links,
+        StarkHandler.display_edit,
+    ]
+
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return Student.objects.all()
+
+    def get_urls(self):
+        return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_change_url_name()})
+
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        student = form.instance
+        kinds = dict(StudyRecord.Record.choices)
+        counts = attendance_counts(student=student)
+        response.context_data.update(
+            {
+                "title": gettext("Student %(name)s") % {"name": student},
+                "student": student,
+                "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
+                "attendance_history": StudyRecord.objects.filter(student=student)
+                .select_related("course_record__class_object__course")
+                .order_by("-course_record__date", "-course_record__day_num"),
+            }
+        )
+        return response

@@ -1,0 +1,86 @@
+"""Class transfer (转班) and repeat (留级) applications (DESIGN.md §4 rule 8)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from web.models import ClassChange, ClassList, Student, UserInfo
+
+
+@dataclass(frozen=True)
+class ClassChangeDecisionResult:
+    changed: int
+    requested: int
+
+    @property
+    def skipped(self) -> int:
+        return self.requested - self.changed
+
+
+def classes_open(*, today=None) -> QuerySet[ClassList]:
+    """Classes a student can still join: not graduated yet."""
+    today = today or timezone.localdate()
+    return ClassList.objects.filter(Q(graduate_date__isnull=True) | Q(graduate_date__gt=today))
+
+
+def class_change_validate(*, student: Student, kind: str, from_class: ClassList, to_class: ClassList) -> None:
+    """Raise ValidationError (keyed by form field) unless the application makes sense."""
+    if kind not in ClassChange.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of application.")}, code="kind")
+    if not student.class_list.filter(pk=from_class.pk).exists():
+        raise ValidationError({"from_class": _("The student is not in this class.")}, code="not_member")
+    if to_class.pk == from_class.pk:
+        raise ValidationError({"to_class": _("The target class must differ from the current class.")}, code="same")
+    if student.class_list.filter(pk=to_class.pk).exists():
+        raise ValidationError({"to_class": _("The student is already in this class.")}, code="member")
+    if not classes_open().filter(pk=to_class.pk).exists():
+        raise ValidationError({"to_class": _("This class has already graduated.")}, code="closed")
+    if kind == ClassChange.Kind.REPEAT and to_class.course_id != from_class.course_id:
+        raise ValidationError({"to_class": _("A repeat must stay in the same course.")}, code="course")
+
+
+@transaction.atomic
+def class_change_apply(
+    *, applicant: UserInfo, student: Student, kind: str, from_class: ClassList, to_class: ClassList, reason: str
+) -> ClassChange:
+    """File a pending transfer or repeat application for ``student``."""
+    class_change_validate(student=student, kind=kind, from_class=from_class, to_class=to_class)
+    return ClassChange.objects.create(
+        student=student, kind=kind, from_class=from_class, to_class=to_class, reason=reason, applicant=applicant
+    )
+
+
+def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+    """Approve the pending applications among ``change_ids``, each in its own transaction.
+
+    A conditional UPDATE flips pending → approved (row-locked by the database), so a second
+    approval, concurrent or not, updates nothing and moves nobody twice.
+    """
+    ids = sorted({int(pk) for pk in change_ids})
+    changed = 0
+    for change_id in ids:
+        with transaction.atomic():
+            updated = ClassChange.objects.filter(pk=change_id, status=ClassChange.Status.PENDING).update(
+                status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
+            )
+            if updated:
+                change = ClassChange.objects.select_related("student").get(pk=change_id)
+                change.student.class_list.remove(change.from_class_id)
+                change.student.class_list.add(change.to_class_id)
+                changed += 1
+    return ClassChangeDecisionResult(changed=changed, requested=len(ids))
+
+
+def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+    """Reject the pending applications among ``change_ids``; memberships stay as they are."""
+    ids = sorted({int(pk) for pk in change_ids})
+    with transaction.atomic():
+        changed = ClassChange.objects.filter(pk__in=ids, status=ClassChange.Status.PENDING).update(
+            status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
+        )
+    return ClassChangeDecisionResult(changed=changed, requested=len(ids))
