@@ -186,6 +186,7 @@ USER_ROLES = {
     "ops1": "运营",
     "finance1": "财务",
     "teacher1": "班主任",
+    "teacher2": "班主任",
 }
 
 
