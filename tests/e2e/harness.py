@@ -99,8 +99,9 @@ class PageWatcher:
 
 def open_expecting(page: Page, path: str, status: int) -> Response:
     """Open ``path`` by typing it, expecting the HTTP error ``status`` (e.g. 404 for a foreign id)."""
-    WATCHERS[page].expect_status(urljoin(page.url, path), status)
-    response = page.goto(path)
+    url = urljoin(page.url, path)  # typed into the address bar of the site being used
+    WATCHERS[page].expect_status(url, status)
+    response = page.goto(url)
     assert response is not None and response.status == status, f"{path}: {response and response.status}"
     return response
 
