@@ -113,11 +113,13 @@ def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo
     page.get_by_label("类型").select_option(label="报名费")
     page.get_by_label("金额").fill("3000")
     page.get_by_label("班级").select_option(label=CLASS)
+    page.get_by_label("备注").fill("报名费已微信转账")
     expect(page.get_by_label("学员 QQ")).to_have_value(QQ)  # the first application creates the student
     page.get_by_label("手机号").fill("13700000123")
     page.get_by_label("紧急联系人").fill("母亲 13700000124")
     save(page)
     expect(row_of(page, "3000.00")).to_contain_text("待审核")
+    assert PaymentRecord.objects.get(customer=customer).note == "报名费已微信转账"
     log_out(page)
 
     # ---- consultant2 cannot see the customer anywhere, not even by its URLs.
@@ -240,3 +242,29 @@ def test_admin_changes_a_role_and_the_users_next_page_follows(page, pages, login
     expect(ops.locator("main").get_by_role("link", name="添加")).to_have_count(0)
     open_menu(ops, "客户管理", "全部客户")
     expect(ops.locator("main h1")).to_have_text("全部客户")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sales_manager_assigns_public_customers_to_a_consultant(page, login, demo):
+    login("manager1", DEFAULT_PASSWORD)
+    assert menu_entries(page) == {"客户管理": ["公户客户", "全部客户"]}
+    open_menu(page, "客户管理", "公户客户")
+    expect(page.locator("main").get_by_role("link", name="添加")).to_have_count(0)  # operations add customers
+    boxes = [rows(page).locator("input[name=pk]").nth(index) for index in (0, 1)]
+    picked = [box.get_attribute("value") for box in boxes]
+    for box in boxes:
+        box.check()
+    run_batch_action(page, "分配给课程顾问")
+    expect(page.locator("main")).to_contain_text("将选中的 2 位客户分配给：")
+    page.get_by_label("课程顾问").select_option(label="张丽华")
+    click_and_wait(page, page.locator("main form").get_by_role("button", name="分配"))
+    expect_message(page, "已将 2 个客户分配给 张丽华。")
+    assigned = Customer.objects.filter(pk__in=picked)
+    assert set(assigned.values_list("consultant__username", flat=True)) == {"consultant2"}
+
+    # The read-only list of all customers shows them under their new consultant.
+    open_menu(page, "客户管理", "全部客户")
+    click_and_wait(page, page.locator("[data-option=consultant]").get_by_role("link", name="张丽华"))
+    for customer in assigned:
+        search(page, customer.qq)
+        expect(row_of(page, customer.qq)).to_contain_text("张丽华")
