@@ -9,6 +9,7 @@ allowed → 403. Anonymous → 302 to the login page with a local ``next``.
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -46,6 +47,8 @@ def _outcome(client, url_name: str, url: str, list_url: str | None) -> str | Non
         got = client.post(url)
         if got.status_code != 302 or got["Location"] != list_url:
             return f"POST {url} → {got.status_code} {got.get('Location')}, expected 302 to {list_url}"
+        if not list(get_messages(got.wsgi_request)):
+            return f"POST {url} without rows: no message tells the user to select rows"
         return None
     got = client.get(url)
     if got.status_code != 200:
