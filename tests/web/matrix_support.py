@@ -144,14 +144,14 @@ def action_list_name(url_name: str) -> str:
     return _ACTION.match(url_name)["stem"] + "_list"
 
 
-def _test_only_prefixes() -> tuple[str, ...]:
+def prefixes_of_testing_apps() -> tuple[str, ...]:
     """stark URL names of apps that only the test settings install (``tests.stark.testapp``)."""
     return tuple(f"stark:{config.label}_" for config in apps.get_app_configs() if config.name.startswith("tests."))
 
 
 def project_urls() -> dict[str, str]:
     """Every permission-checked URL name of the project → its pattern (test-only apps left out)."""
-    skip = _test_only_prefixes()
+    skip = prefixes_of_testing_apps()
     return {name: item.url for name, item in discover_urls().items() if not name.startswith(skip)}
 
 

@@ -13,18 +13,20 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from rbac.services.discovery import discover_urls
 from tests.web.matrix_support import (
     EXPECTED,
     ROLES,
     action_list_name,
     is_allowed,
     is_post_only,
+    prefixes_of_testing_apps,
     project_urls,
     scope_for,
     url_for,
 )
 from web.demo import seed_all
-from web.models import UserInfo
+from web.models import Student, UserInfo
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,68 @@ def test_anonymous_is_sent_to_the_login_page_with_a_local_next(client):
             ):
                 problems.append(f"{url_name}: {method.upper()} {url} → {got.status_code} {got.get('Location')}")
     assert not problems, "\n".join(problems)
+
+
+#: Named URLs that are no permission: open to everyone, or to every logged-in user (DESIGN §5).
+OPEN_URLS = {"login": "whitelist", "logout": "whitelist", "health": "whitelist"}
+LOGIN_ONLY_URLS = {"home", "password_change"}
+
+
+def test_every_named_url_is_a_permission_or_deliberately_open(settings):
+    settings.RBAC_WHITELIST = []
+    settings.RBAC_LOGIN_ONLY = []
+    every_name = set(discover_urls())
+    test_only = {name for name in every_name if name.startswith(prefixes_of_testing_apps())}
+    assert every_name - test_only == set(EXPECTED) | set(OPEN_URLS) | LOGIN_ONLY_URLS
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_login_only_pages_open_for_every_role(client, username):
+    seed_all()
+    client.force_login(UserInfo.objects.get(username=username))
+    for name in sorted(LOGIN_ONLY_URLS):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("health")).status_code == 200
+
+
+def test_login_only_pages_send_anonymous_to_login(client):
+    for name in sorted(LOGIN_ONLY_URLS):
+        got = client.get(reverse(name))
+        assert got.status_code == 302
+        assert got["Location"] == f"{reverse('login')}?next={reverse(name)}"
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("health")).status_code == 200
+
+
+def test_a_consultant_gets_404_for_another_consultants_customer(client):
+    """Allowed pages, foreign objects (DESIGN §6): the URL name passes, the object lookup does not."""
+    seed_all()
+    consultant1 = UserInfo.objects.get(username="consultant1")
+    foreign = scope_for(UserInfo.objects.get(username="consultant2"))
+    client.force_login(consultant1)
+    urls = project_urls()
+    names = [
+        name
+        for name, pattern in urls.items()
+        if "<int:customer_id>" in pattern or name == "stark:web_customer_priv_change"
+    ]
+    assert names
+    for name in names:
+        assert is_allowed("consultant1", name)
+        url = url_for(name, urls[name], foreign)
+        assert client.get(url).status_code == 404, url
+    release = reverse("stark:web_customer_priv_multi_release")
+    assert client.post(release, {"pk": foreign.own_customer.pk}).status_code == 404
+    foreign.own_customer.refresh_from_db()
+    assert foreign.own_customer.consultant.username == "consultant2"
+
+
+def test_a_class_teacher_gets_404_for_a_student_outside_their_classes(client):
+    seed_all()
+    teacher1 = UserInfo.objects.get(username="teacher1")
+    outsider = Student.objects.exclude(class_list__class_teacher=teacher1).filter(class_list__isnull=False).first()
+    assert outsider is not None
+    client.force_login(teacher1)
+    for name in ("stark:web_talkrecord_list", "stark:web_talkrecord_add", "stark:web_classchange_list"):
+        url = reverse(name, kwargs={"student_id": outsider.pk})
+        assert client.get(url).status_code == 404, url
