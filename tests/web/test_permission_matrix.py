@@ -6,11 +6,14 @@ and users come from the real demo seed. Pages: 200 when allowed, 403 when not. B
 allowed → 403. Anonymous → 302 to the login page with a local ``next``.
 """
 
+import re
+from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from rbac.services.discovery import discover_urls
@@ -40,8 +43,11 @@ def test_every_url_name_of_the_project_has_an_expected_entry():
     assert not stale, f"entries of the table that are no URL of the project any more: {stale}"
 
 
-def _outcome(client, url_name: str, url: str, list_url: str | None) -> str | None:
-    """None when the response is the expected one for an allowed request, else what went wrong."""
+def _outcome(client, username: str, url_name: str, url: str, list_url: str | None) -> str | None:
+    """None when the response is the expected one for an allowed request, else what went wrong.
+
+    A page also must not link to a page the user may not open (menu, breadcrumb, buttons).
+    """
     if is_post_only(url_name):
         got = client.get(url)
         if got.status_code != 405:
@@ -55,7 +61,33 @@ def _outcome(client, url_name: str, url: str, list_url: str | None) -> str | Non
     got = client.get(url)
     if got.status_code != 200:
         return f"GET {url} → {got.status_code}, expected 200"
+    dead_ends = [href for href, name in _links(got.content.decode()) if not _may_open(username, name)]
+    if dead_ends:
+        return f"GET {url} links to pages the user may not open: {dead_ends}"
     return None
+
+
+_HREF = re.compile(r'<a\b[^>]*\bhref="([^"]*)"')
+
+
+def _links(html: str) -> list[tuple[str, str | None]]:
+    """The page's local links (menu, breadcrumb, buttons, rows) with the URL name each resolves to."""
+    found = []
+    for href in _HREF.findall(html):
+        path = urlparse(unescape(href)).path
+        if not path.startswith("/") or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            continue  # "?page=2", "#menu": the same page
+        try:
+            found.append((href, resolve(path).view_name))
+        except Resolver404:
+            found.append((href, None))
+    return found
+
+
+def _may_open(username: str, url_name: str | None) -> bool:
+    if url_name is None:
+        return False
+    return url_name in OPEN_URLS or url_name in LOGIN_ONLY_URLS or is_allowed(username, url_name)
 
 
 @pytest.mark.parametrize("username", ROLES)
@@ -70,7 +102,7 @@ def test_permission_matrix(client, username):
         url = url_for(url_name, pattern, scope)
         if is_allowed(username, url_name):
             list_url = url_for(action_list_name(url_name), pattern, scope) if is_post_only(url_name) else None
-            problem = _outcome(client, url_name, url, list_url)
+            problem = _outcome(client, username, url_name, url, list_url)
             if problem:
                 problems.append(f"{url_name}: {problem}")
         else:
