@@ -25,9 +25,10 @@ class PageWatcher:
 
     A request that fails with ``net::ERR_ABORTED`` because the page navigated away (a favicon
     still loading when the user clicks a link, say) is not a failure: a person would never see
-    it. Every other failure is: connection refused, DNS, blocked, and any HTTP status >= 400 on
-    a sub-resource. An HTTP error on a page the test *means* to open (a 404 for someone else's
-    customer, say) is announced first with ``expect_status``.
+    it. Every other failure is one: connection refused, DNS, blocked, a request the page itself
+    cancels, and any HTTP status >= 400, a page's own included. An HTTP error on a page the test
+    *means* to open (a 404 for someone else's customer, say) is announced first with
+    ``expect_status`` (``open_expecting`` does both).
     """
 
     page: Page
