@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rbac.models import RbacUserMixin
 
@@ -277,7 +278,8 @@ class PaymentRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="confirmed_payments",
     )
-    note = models.TextField(_("note"), blank=True)
+    # Not the follow-up's "note" (跟进内容): a remark on the payment, translated on its own.
+    note = models.TextField(pgettext_lazy("payment application", "note"), blank=True)
 
     class Meta:
         verbose_name = _("payment application")

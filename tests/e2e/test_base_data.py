@@ -3,6 +3,7 @@ browser, then finds them again with search and filters; the new staff member log
 
 import pytest
 
+from tests.e2e.harness import click_and_wait, log_out
 from tests.factories import DEFAULT_TEST_PASSWORD, DepartmentFactory, UserFactory
 from tests.permissions import grant_permissions
 from web.models import Department
@@ -10,16 +11,9 @@ from web.models import Department
 PAGES = ["school", "department", "userinfo", "course", "classlist"]
 
 
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    # Let the page finish (favicon included) before leaving it, so no request is aborted.
-    page.wait_for_load_state("networkidle")
-
-
 def submit(page, expected_url: str) -> None:
-    page.click("main form button[type=submit]")  # not the log-out button in the top bar
+    click_and_wait(page, page.locator("main form button[type=submit]"))  # not the log-out button in the top bar
     page.wait_for_url(expected_url)
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -30,16 +24,16 @@ def test_admin_sets_up_base_data_and_finds_it_again(page, login):
     DepartmentFactory(title="教学部", kind=Department.Kind.TEACHING)
     UserFactory(username="zhouqiang", name="周讲师", depart=Department.objects.get(title="教学部"))
     login("admin", DEFAULT_TEST_PASSWORD)
-    open_page(page, "/stark/web/school/add/")
+    page.goto("/stark/web/school/add/")
     page.fill("input[name=title]", "杭州西湖校区")
     submit(page, "**/stark/web/school/list/")
 
-    open_page(page, "/stark/web/department/add/")
+    page.goto("/stark/web/department/add/")
     page.fill("input[name=title]", "教质部")
     page.select_option("select[name=kind]", Department.Kind.TEACHING_QUALITY)
     submit(page, "**/stark/web/department/list/")
 
-    open_page(page, "/stark/web/userinfo/add/")
+    page.goto("/stark/web/userinfo/add/")
     page.fill("input[name=username]", "sunli")
     page.fill("input[name=name]", "孙丽")
     page.select_option("select[name=gender]", "female")
@@ -50,11 +44,11 @@ def test_admin_sets_up_base_data_and_finds_it_again(page, login):
     page.fill("input[name=confirm_password]", "Quality-first-2026")
     submit(page, "**/stark/web/userinfo/list/")
 
-    open_page(page, "/stark/web/course/add/")
+    page.goto("/stark/web/course/add/")
     page.fill("input[name=name]", "Go 语言开发")
     submit(page, "**/stark/web/course/list/")
 
-    open_page(page, "/stark/web/classlist/add/")
+    page.goto("/stark/web/classlist/add/")
     page.select_option("select[name=school]", label="杭州西湖校区")
     page.select_option("select[name=course]", label="Go 语言开发")
     page.fill("input[name=semester]", "1")
@@ -66,26 +60,24 @@ def test_admin_sets_up_base_data_and_finds_it_again(page, login):
     submit(page, "**/stark/web/classlist/list/")
 
     # Find the class again through the campus filter, and the staff member by phone.
-    page.get_by_role("link", name="杭州西湖校区").click()
+    click_and_wait(page, page.get_by_role("link", name="杭州西湖校区"))
     page.wait_for_url("**school=*")
-    page.wait_for_load_state("networkidle")
     rows = page.locator("table.stark-table tbody tr")
     assert rows.count() == 1
     assert "Go 语言开发" in rows.first.inner_text()
     assert "孙丽" in rows.first.inner_text()
 
-    open_page(page, "/stark/web/userinfo/list/")
+    page.goto("/stark/web/userinfo/list/")
     page.fill("input[name=q]", "1391234")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url("**q=1391234*")
-    page.wait_for_load_state("networkidle")
     rows = page.locator("table.stark-table tbody tr")
     assert rows.count() == 1
     assert "sunli" in rows.first.inner_text()
 
     # The new staff member logs in with the password the administrator chose.
-    page.get_by_role("button", name="退出").click()
+    log_out(page)
     page.wait_for_url("**/login/")
-    page.wait_for_load_state("networkidle")
     login("sunli", "Quality-first-2026")
     assert page.locator(".navbar").get_by_text("孙丽").is_visible()

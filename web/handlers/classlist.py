@@ -48,6 +48,13 @@ class ClassListHandler(StarkHandler):
         display_course_records,
         StarkHandler.display_edit_del,
     ]
+
+    def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list:
+        columns = super().get_list_display(request, *args, **kwargs)
+        if not check_permission(request, "stark:web_courserecord_list"):
+            columns.remove(ClassListHandler.display_course_records)
+        return columns
+
     search_list = ["course__name", "school__title", "class_teacher__name", "memo"]
     search_group = [Option("school"), Option("course")]
     list_select_related = ["course"]

@@ -190,3 +190,20 @@ def test_list_query_count_does_not_grow_with_rows(client, user, staff, django_as
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse(LIST))
     assert len(response.context["rows"]) == response.context["total"] >= 50
+
+
+def test_each_class_links_to_its_course_records_for_who_may_open_them(client, user, staff):
+    klass = ClassListFactory(class_teacher=staff["class_teacher"])
+    login_with(client, user, LIST, "stark:web_courserecord_list")
+    page = client.get(reverse(LIST)).content.decode()
+    assert f'href="{reverse("stark:web_courserecord_list", kwargs={"class_id": klass.pk})}"' in page
+
+
+def test_without_the_course_record_permission_the_column_is_not_there(client, user, staff, settings):
+    settings.LANGUAGE_CODE = "en"
+    klass = ClassListFactory(class_teacher=staff["class_teacher"])
+    login_with(client, user, LIST)
+    response = client.get(reverse(LIST))
+    assert response.status_code == 200
+    assert reverse("stark:web_courserecord_list", kwargs={"class_id": klass.pk}) not in response.content.decode()
+    assert "Course records" not in response.content.decode()

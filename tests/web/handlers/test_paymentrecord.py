@@ -187,3 +187,10 @@ def test_add_page_query_count_does_not_grow_with_classes(client, customer, djang
         ClassListFactory()
     with django_assert_max_num_queries(10):
         assert client.get(add_url(customer)).status_code == 200
+
+
+def test_the_payment_remark_is_not_labelled_as_a_follow_up_in_chinese(client, customer):
+    # Both models call the field "note"; only the follow-up's is 跟进内容.
+    html = client.get(add_url(customer)).content.decode()
+    assert '<label for="id_note">备注</label>' in html
+    assert "跟进内容" not in html
