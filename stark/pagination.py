@@ -28,7 +28,9 @@ class StarkPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         queryset = self.object_list
-        if bottom < self.deferred_offset or not isinstance(queryset, QuerySet):
+        # A list, a union or a sliced queryset cannot be filtered by pk again: read it the plain way.
+        plain = not isinstance(queryset, QuerySet) or queryset.query.combinator or queryset.query.is_sliced
+        if plain or bottom < self.deferred_offset:
             return self._get_page(queryset[bottom:top], number, self)
         pks = list(dict.fromkeys(queryset.values_list("pk", flat=True)[bottom:top]))
         position = {pk: index for index, pk in enumerate(pks)}
