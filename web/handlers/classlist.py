@@ -8,10 +8,13 @@ the (course, semester, campus) uniqueness rule as a form error.
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from stark.search import Option
+from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
 
 
@@ -22,6 +25,18 @@ class ClassListHandler(StarkHandler):
 
     display_title.order_field = "course__name"
 
+    def display_course_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
+        """The way from a class to its course records and attendance, for whoever may open them."""
+        if is_header:
+            return gettext("Course records")
+        if not check_permission(request, "stark:web_courserecord_list"):
+            return ""
+        return format_html(
+            '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar-check-o"></i> {}</a>',
+            reverse("stark:web_courserecord_list", kwargs={"class_id": obj.pk}),
+            gettext("Course records"),
+        )
+
     list_display = [
         display_title,
         "school",
@@ -30,6 +45,7 @@ class ClassListHandler(StarkHandler):
         "graduate_date",
         "class_teacher",
         "tech_teachers",
+        display_course_records,
         StarkHandler.display_edit_del,
     ]
     search_list = ["course__name", "school__title", "class_teacher__name", "memo"]
