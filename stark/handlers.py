@@ -18,7 +18,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
@@ -43,7 +42,7 @@ from django.views.decorators.http import require_POST
 from stark.deletion import summarise_deletion
 from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
-from stark.pagination import get_page, page_links
+from stark.pagination import StarkPaginator, get_page, page_links
 from stark.search import apply_fuzzy_search
 from stark.utils import check_permission, clean_query_string, safe_local_url
 
@@ -397,10 +396,28 @@ class StarkHandler:
         requested = request.GET.get("o", "")
         if requested.removeprefix("-") in sort_keys:
             ordering = [requested, *ordering]
-        # A unique last key makes pages stable: rows with equal sort values never swap pages.
-        if not {"pk", "-pk", self.opts.pk.name, f"-{self.opts.pk.name}"} & set(ordering):
-            ordering.append("pk")
-        return queryset.order_by(*ordering)
+        return queryset.order_by(*self._total_ordering(ordering))
+
+    def _total_ordering(self, ordering: list) -> list:
+        """``ordering`` up to its first unique key, or with the pk appended when it has none.
+
+        A unique last key makes pages stable: rows with equal sort values never swap pages. Keys
+        after a unique one never decide anything; dropping them lets the database read that
+        column's unique index in order (e.g. sorting by QQ) instead of sorting every row.
+        """
+        for index, key in enumerate(ordering):
+            if not isinstance(key, str):
+                continue
+            name = key.removeprefix("-")
+            if name == "pk":
+                return ordering[: index + 1]
+            try:
+                model_field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.concrete and (model_field.primary_key or (model_field.unique and not model_field.null)):
+                return ordering[: index + 1]
+        return [*ordering, "pk"]
 
     def apply_related(self, request: HttpRequest, queryset: QuerySet, fields: list, *args, **kwargs) -> QuerySet:
         """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant."""
@@ -460,7 +477,7 @@ class StarkHandler:
         queryset = self.apply_related(
             request, queryset, [c.field_name for c in columns if c.field_name], *args, **kwargs
         )
-        paginator = Paginator(queryset, self.get_per_page(request, *args, **kwargs))
+        paginator = StarkPaginator(queryset, self.get_per_page(request, *args, **kwargs))
         page = get_page(paginator, request.GET.get("page"))
         rows = [[self.render_cell(request, column, obj, *args, **kwargs) for column in columns] for obj in page]
 

@@ -90,6 +90,14 @@ class BoundOption:
         if not self.selected:
             return queryset
         lookup_values = [value for url_value, value, _text in self.choices if url_value in self.selected]
+        if self.model_field.many_to_many and self.model_field.model is queryset.model:
+            # ``pk IN (SELECT ... FROM the link table)`` instead of a join + DISTINCT: no duplicate
+            # rows to remove, so the database need not sort or hash every matching row first.
+            through = self.model_field.remote_field.through
+            links = through._default_manager.filter(
+                **{f"{self.model_field.m2m_reverse_field_name()}__in": lookup_values}
+            ).values(self.model_field.m2m_field_name())
+            return queryset.filter(pk__in=links)
         queryset = queryset.filter(**{f"{self.name}__in": lookup_values})
         return queryset.distinct() if self.model_field.many_to_many else queryset
 

@@ -209,9 +209,15 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["-id"]
         indexes = [
-            # The cap check counts a consultant's unsigned customers on every claim.
-            models.Index(fields=["consultant", "status"], name="customer_consultant_status"),
+            # The cap check counts a consultant's unsigned customers on every claim (the first two
+            # columns); a pool list filtered by status and source counts its rows in the index alone.
+            models.Index(fields=["consultant", "status", "source"], name="customer_pool_status_source"),
             models.Index(fields=["date"], name="customer_date"),
+            # Each pool's list, newest first: WHERE consultant_id = X (or IS NULL) ORDER BY date DESC, id DESC
+            # reads the index backwards and stops after one page, and deep pages skip rows in the index.
+            models.Index(fields=["consultant", "date", "id"], name="customer_pool_date"),
+            # Sorting a pool by name: the page's ids come from this index alone (no row reads).
+            models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
         ]
 
     def __str__(self) -> str:
@@ -285,6 +291,11 @@ class PaymentRecord(models.Model):
         verbose_name = _("payment application")
         verbose_name_plural = _("payment applications")
         ordering = ["-apply_date", "-id"]
+        indexes = [
+            # The approval list, newest first, all of them or one status (pending by default).
+            models.Index(fields=["apply_date", "id"], name="payment_applied"),
+            models.Index(fields=["confirm_status", "apply_date", "id"], name="payment_status_applied"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.get_pay_type_display()} {self.paid_fee}"
