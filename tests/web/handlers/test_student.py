@@ -96,3 +96,17 @@ def test_change_page_query_count_does_not_grow_with_classes(client, teacher, dja
         ClassListFactory()
     with django_assert_max_num_queries(12):
         assert client.get(reverse(CHANGE, kwargs={"pk": student.pk})).status_code == 200
+
+
+def test_list_links_talks_and_class_changes_only_for_students_of_my_classes(client, teacher):
+    grant_permissions(teacher, "stark:web_talkrecord_list", "stark:web_classchange_list", "stark:web_scorerecord_list")
+    mine = student_in_class(ClassListFactory(class_teacher=teacher))
+    other = student_in_class(ClassListFactory())
+    html = client.get(reverse(LIST)).content.decode()
+    for name in ("stark:web_talkrecord_list", "stark:web_classchange_list", "stark:web_scorerecord_list"):
+        assert reverse(name, kwargs={"student_id": mine.pk}) in html
+    # Those pages answer 404 for a student outside the teacher's classes: no dead link to them.
+    assert reverse("stark:web_talkrecord_list", kwargs={"student_id": other.pk}) not in html
+    assert reverse("stark:web_classchange_list", kwargs={"student_id": other.pk}) not in html
+    assert reverse("stark:web_scorerecord_list", kwargs={"student_id": other.pk}) in html
+    assert client.get(reverse("stark:web_talkrecord_list", kwargs={"student_id": other.pk})).status_code == 404
