@@ -8,11 +8,17 @@ the (course, semester, campus) uniqueness rule as a form error.
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from stark.search import Option
+from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
+
+#: The page of a class's course records and attendance (kwarg ``class_id``).
+COURSE_RECORDS = "stark:web_courserecord_list"
 
 
 class ClassListHandler(StarkHandler):
@@ -22,6 +28,15 @@ class ClassListHandler(StarkHandler):
 
     display_title.order_field = "course__name"
 
+    def display_course_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
+        if is_header:
+            return gettext("Course records")
+        return format_html(
+            '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar"></i> {}</a>',
+            reverse(COURSE_RECORDS, kwargs={"class_id": obj.pk}),
+            gettext("Course records"),
+        )
+
     list_display = [
         display_title,
         "school",
@@ -30,8 +45,17 @@ class ClassListHandler(StarkHandler):
         "graduate_date",
         "class_teacher",
         "tech_teachers",
+        display_course_records,
         StarkHandler.display_edit_del,
     ]
+
+    def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list:
+        # The column is absent, not refused, for a user who may not open the course records.
+        columns = super().get_list_display(request, *args, **kwargs)
+        if not check_permission(request, COURSE_RECORDS):
+            columns.remove(ClassListHandler.display_course_records)
+        return columns
+
     search_list = ["course__name", "school__title", "class_teacher__name", "memo"]
     search_group = [Option("school"), Option("course")]
     list_select_related = ["course"]

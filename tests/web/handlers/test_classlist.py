@@ -190,3 +190,19 @@ def test_list_query_count_does_not_grow_with_rows(client, user, staff, django_as
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse(LIST))
     assert len(response.context["rows"]) == response.context["total"] >= 50
+
+
+def test_list_links_each_class_to_its_course_records(client, user, staff, places):
+    klass = ClassListFactory(course=places["python"], school=places["beijing"])
+    login_with(client, user, LIST, "stark:web_courserecord_list")
+    html = client.get(reverse(LIST)).content.decode()
+    assert reverse("stark:web_courserecord_list", kwargs={"class_id": klass.pk}) in html
+
+
+def test_course_records_column_is_absent_without_that_permission(client, user, staff, places, settings):
+    settings.LANGUAGE_CODE = "en"
+    ClassListFactory(course=places["python"], school=places["beijing"])
+    login_with(client, user, LIST)
+    response = client.get(reverse(LIST))
+    assert "/courserecord/" not in response.content.decode()
+    assert "Course records" not in [str(header["text"]) for header in response.context["headers"]]
