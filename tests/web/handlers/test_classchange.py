@@ -118,3 +118,12 @@ def test_class_teacher_cannot_approve(client, teacher, setup):
     change = ClassChangeFactory(student=student, from_class=klass)
     assert client.get(reverse(CHECK)).status_code == 403
     assert client.post(reverse(CONFIRM), {"pk": [change.pk]}).status_code == 403
+
+
+def test_approval_list_is_titled_as_its_menu_entry(client, teacher):
+    grant_permissions(teacher, CHECK)
+    ClassChangeFactory()
+    response = client.get(reverse(CHECK))
+    headers = [str(header["text"]) for header in response.context["headers"]]
+    assert response.context["title"] == "转班/留级审批"
+    assert "审批时间" in headers and "已确认" not in headers
