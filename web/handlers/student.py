@@ -69,6 +69,13 @@ class StudentHandler(StarkHandler):
         StarkHandler.display_edit,
     ]
 
+    def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list:
+        # No empty "Records" column for a user who may open none of those pages (finance).
+        columns = super().get_list_display(request, *args, **kwargs)
+        if not any(check_permission(request, name) for name, *_rest in STUDENT_LINKS):
+            columns.remove(StudentHandler.display_links)
+        return columns
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
         return students_flag_own(user=request.user, queryset=Student.objects.all())
 

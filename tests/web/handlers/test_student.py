@@ -110,3 +110,13 @@ def test_list_links_talks_and_class_changes_only_for_students_of_my_classes(clie
     assert reverse("stark:web_classchange_list", kwargs={"student_id": other.pk}) not in html
     assert reverse("stark:web_scorerecord_list", kwargs={"student_id": other.pk}) in html
     assert client.get(reverse("stark:web_talkrecord_list", kwargs={"student_id": other.pk})).status_code == 404
+
+
+def test_records_column_is_absent_for_a_user_who_may_open_none_of_those_pages(client, teacher, settings):
+    settings.LANGUAGE_CODE = "en"
+    student_in_class()
+    headers = [str(header["text"]) for header in client.get(reverse(LIST)).context["headers"]]
+    assert "Records" not in headers
+    grant_permissions(teacher, "stark:web_scorerecord_list")
+    headers = [str(header["text"]) for header in client.get(reverse(LIST)).context["headers"]]
+    assert "Records" in headers
