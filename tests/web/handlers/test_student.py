@@ -55,7 +55,7 @@ def test_change_saves_contact_fields_and_classes_but_not_the_score(client, teach
     response = client.post(
         reverse(CHANGE, kwargs={"pk": student.pk}),
         {
-            "qq": "777",
+            "qq": "77700001",
             "mobile": "13700000000",
             "emergency_contract": "母亲",
             "class_list": [new_class.pk],
@@ -65,7 +65,7 @@ def test_change_saves_contact_fields_and_classes_but_not_the_score(client, teach
     )
     assert response.status_code == 302
     student.refresh_from_db()
-    assert (student.qq, student.mobile, student.memo, student.score) == ("777", "13700000000", "需要多关注", 90)
+    assert (student.qq, student.mobile, student.memo, student.score) == ("77700001", "13700000000", "需要多关注", 90)
     assert list(student.class_list.all()) == [new_class]
 
 
