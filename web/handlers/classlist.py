@@ -29,10 +29,11 @@ class ClassListHandler(StarkHandler):
     display_title.order_field = "course__name"
 
     def display_course_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
+        """The way from a class to its course records and attendance, for whoever may open them."""
         if is_header:
             return gettext("Course records")
         return format_html(
-            '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar"></i> {}</a>',
+            '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar-check-o"></i> {}</a>',
             reverse(COURSE_RECORDS, kwargs={"class_id": obj.pk}),
             gettext("Course records"),
         )

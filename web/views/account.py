@@ -1,14 +1,18 @@
 """Log in, log out, own password change, home and health check."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+
+from rbac.services.access import get_snapshot
 
 
 class LoginView(auth_views.LoginView):
@@ -30,9 +34,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def home_menus(request: HttpRequest) -> list[dict[str, Any]]:
+    """The user's menus (from the rbac session snapshot), each with the entries that can be linked.
+
+    An entry whose URL needs arguments cannot be opened from a menu: it is left out rather
+    than shown as a broken link; a menu left without entries is left out too.
+    """
+    menus = []
+    for menu in (get_snapshot(request) or {}).get("menus", []):
+        entries = []
+        for entry in menu["entries"]:
+            try:
+                entries.append({**entry, "href": reverse(entry["name"])})
+            except NoReverseMatch:
+                continue
+        if entries:
+            menus.append({**menu, "entries": entries})
+    return menus
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Each user's start page: their menu entries as cards, grouped by menu."""
+    context = {
+        "menus": home_menus(request),
+        "roles": [role.title for role in request.user.roles.order_by("title")],
+    }
+    return render(request, "web/home.html", context)
 
 
 @never_cache
