@@ -1,8 +1,10 @@
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -316,3 +318,13 @@ def test_plain_list_costs_a_count_the_page_pks_and_its_rows(
         response = stark_client.get("/stark/testapp/publisher/list/")
     assert response.content.decode().count("<tr>") == rows + 1
     assert len([q for q in captured.captured_queries if "testapp_" in q["sql"]]) == 3
+
+
+def test_list_keeps_chinese_words_and_dates_whole_on_narrow_screens(stark_client):
+    # Without it a 1024px screen split names, statuses and dates (2026年11月\n26日) over two lines.
+    BookFactory()
+    html = stark_client.get(LIST).content.decode()
+    assert 'href="/static/stark/list.css"' in html
+    css = Path(finders.find("stark/list.css")).read_text(encoding="utf-8")
+    assert re.search(r"\.stark-table td[^{]*\{[^}]*word-break:\s*keep-all", css)
+    assert 'class="table-responsive"' in html  # too wide a table scrolls instead

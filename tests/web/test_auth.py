@@ -93,3 +93,10 @@ def test_health_check_answers_without_login(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_password_page_breadcrumb_leads_home_and_names_the_page(logged_in_client):
+    html = logged_in_client.get(reverse("password_change")).content.decode()
+    trail = html.split('<ol class="breadcrumb', 1)[1].split("</ol>", 1)[0]
+    assert f'href="{reverse("home")}"' in trail and "首页" in trail
+    assert "修改密码" in trail

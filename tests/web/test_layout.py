@@ -49,3 +49,18 @@ def test_404_page_uses_the_layout(logged_in_client):
     assert response.status_code == 404
     assert "404" in response.content.decode()
     assert "bootstrap.min.css" in response.content.decode()
+
+
+def test_small_screens_get_a_button_that_unfolds_the_menu(logged_in_client):
+    # Below the md breakpoint the sidebar used to be d-none: no way to reach any page but home.
+    html = logged_in_client.get(reverse("home")).content.decode()
+    sidebar = re.search(r'<nav class="([^"]*luffy-sidebar[^"]*)" id="([^"]+)"', html)
+    assert sidebar, "the sidebar needs an id for the toggle"
+    classes, sidebar_id = sidebar.group(1).split(), sidebar.group(2)
+    assert "collapse" in classes and "d-md-block" in classes and "d-none" not in classes
+    toggle = re.search(r'<button class="([^"]*)"[^>]*data-toggle="collapse" data-target="#' + sidebar_id + '"', html)
+    assert toggle and "d-md-none" in toggle.group(1).split()
+
+
+def test_anonymous_pages_have_no_menu_toggle(client):
+    assert 'data-target="#luffy-sidebar"' not in client.get(reverse("login")).content.decode()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stark.forms import StarkModelForm
+from web.forms.contact import add_validators, qq_validator
 from web.models import ConsultRecord, Customer
 from web.selectors.customers import sales_consultants
 
@@ -29,6 +30,10 @@ class CustomerForm(StarkModelForm):
             "date",
         ]
         widgets = {"course": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        add_validators(self, qq=qq_validator)
 
 
 class ConsultRecordForm(StarkModelForm):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from web.forms.contact import mobile_validator, qq_validator
 from web.models import ClassList, Customer, PaymentRecord, Student
 
 
@@ -15,8 +16,8 @@ class PaymentApplyForm(forms.ModelForm):
     fields when the customer already has a Student, else requires them and pre-fills them.
     """
 
-    qq = forms.CharField(label=_("student QQ"), max_length=64, required=False)
-    mobile = forms.CharField(label=_("mobile"), max_length=32, required=False)
+    qq = forms.CharField(label=_("student QQ"), max_length=64, required=False, validators=[qq_validator])
+    mobile = forms.CharField(label=_("mobile"), max_length=32, required=False, validators=[mobile_validator])
     emergency_contract = forms.CharField(label=_("emergency contact"), max_length=64, required=False)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from web.forms.contact import add_validators, mobile_validator, qq_validator
 from web.models import ClassList, ScoreRecord, Student
 from web.services.students import score_delta_validate
 
@@ -17,6 +18,7 @@ class StudentChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A class is shown as "course (semester N)": load the courses with the classes.
         self.fields["class_list"].queryset = ClassList.objects.select_related("course")
+        add_validators(self, qq=qq_validator, mobile=mobile_validator)
 
 
 class ScoreRecordForm(forms.ModelForm):

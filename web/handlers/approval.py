@@ -4,8 +4,24 @@ from dataclasses import fields
 
 from django.http import HttpRequest
 from django.urls import URLPattern
+from django.utils.translation import pgettext
 
+from stark.display import field_html
 from stark.search import BoundOption, FilterLink, Option
+
+
+def display_confirm_date(handler, request: HttpRequest, obj=None, is_header: bool = False, *args, **kwargs):
+    """The decision's time, headed "approved at" (审批时间).
+
+    The field's own label, "confirmed", is also the name of a status, and one msgid can only
+    have one translation: as a column header it read "已确认" above a date.
+    """
+    if is_header:
+        return pgettext("column header", "decided at")
+    return field_html(obj, obj._meta.get_field("confirm_date"))
+
+
+display_confirm_date.order_field = "confirm_date"
 
 
 class RelatedOption(Option):

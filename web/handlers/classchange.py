@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from web.forms.teaching import ClassChangeForm
-from web.handlers.approval import DefaultOption, keep_urls
+from web.handlers.approval import DefaultOption, display_confirm_date, keep_urls
 from web.handlers.payment_check import decision_message
 from web.handlers.talkrecord import my_student
 from web.models import ClassChange
@@ -71,7 +71,7 @@ class ClassChangeCheckHandler(StarkHandler):
         "applicant",
         "apply_date",
         "confirm_user",
-        "confirm_date",
+        display_confirm_date,
     ]
     list_select_related = ["student__customer", "from_class__course", "to_class__course", "applicant", "confirm_user"]
     search_list = ["student__customer__name", "student__qq"]
@@ -92,6 +92,13 @@ class ClassChangeCheckHandler(StarkHandler):
         decision_message(request, result, done % {"count": result.changed})
 
     action_list = [multi_confirm, multi_reject]
+
+    def list_view(self, request: HttpRequest, *args, **kwargs):
+        # Titled like its menu entry: the page decides on applications rather than listing them.
+        response = super().list_view(request, *args, **kwargs)
+        if hasattr(response, "context_data"):
+            response.context_data["title"] = gettext("Transfer and repeat approval")
+        return response
 
     def get_urls(self):
         names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}

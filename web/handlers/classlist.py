@@ -17,6 +17,9 @@ from stark.search import Option
 from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
 
+#: The page of a class's course records and attendance (kwarg ``class_id``).
+COURSE_RECORDS = "stark:web_courserecord_list"
+
 
 class ClassListHandler(StarkHandler):
     def display_title(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
@@ -29,11 +32,9 @@ class ClassListHandler(StarkHandler):
         """The way from a class to its course records and attendance, for whoever may open them."""
         if is_header:
             return gettext("Course records")
-        if not check_permission(request, "stark:web_courserecord_list"):
-            return ""
         return format_html(
             '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar-check-o"></i> {}</a>',
-            reverse("stark:web_courserecord_list", kwargs={"class_id": obj.pk}),
+            reverse(COURSE_RECORDS, kwargs={"class_id": obj.pk}),
             gettext("Course records"),
         )
 
@@ -50,8 +51,9 @@ class ClassListHandler(StarkHandler):
     ]
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list:
+        # The column is absent, not refused, for a user who may not open the course records.
         columns = super().get_list_display(request, *args, **kwargs)
-        if not check_permission(request, "stark:web_courserecord_list"):
+        if not check_permission(request, COURSE_RECORDS):
             columns.remove(ClassListHandler.display_course_records)
         return columns
 

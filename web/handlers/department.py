@@ -6,9 +6,11 @@ The kind decides who may be chosen as a class teacher (teaching quality) or a te
 
 from stark.handlers import StarkHandler
 from stark.search import Option
+from web.forms.base_data import DepartmentForm
 
 
 class DepartmentHandler(StarkHandler):
     list_display = ["title", "kind", StarkHandler.display_edit_del]
+    model_form_class = DepartmentForm
     search_list = ["title"]
     search_group = [Option("kind")]

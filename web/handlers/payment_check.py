@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from stark.handlers import StarkHandler, action
 from stark.search import Option
-from web.handlers.approval import DefaultOption, class_option, keep_urls
+from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_urls
 from web.models import PaymentRecord
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
@@ -43,7 +43,7 @@ class PaymentCheckHandler(StarkHandler):
         "confirm_status",
         "apply_date",
         "confirm_user",
-        "confirm_date",
+        display_confirm_date,
     ]
     #: Fuzzy search by the customer's name or QQ.
     search_list = ["customer__name", "customer__qq"]
@@ -69,6 +69,13 @@ class PaymentCheckHandler(StarkHandler):
         decision_message(request, result, done % {"count": result.changed})
 
     action_list = [multi_confirm, multi_reject]
+
+    def list_view(self, request: HttpRequest, *args, **kwargs):
+        # Titled like its menu entry: the page decides on applications rather than listing them.
+        response = super().list_view(request, *args, **kwargs)
+        if hasattr(response, "context_data"):
+            response.context_data["title"] = gettext("Payment approval")
+        return response
 
     def get_urls(self):
         names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from web.forms.payments import PaymentApplyForm
-from web.handlers.approval import keep_urls
+from web.handlers.approval import display_confirm_date, keep_urls
 from web.models import Customer, PaymentRecord
 from web.services.payments import payment_apply
 
@@ -24,7 +24,7 @@ class PaymentRecordHandler(StarkHandler):
         "class_list",
         "confirm_status",
         "apply_date",
-        "confirm_date",
+        display_confirm_date,
         "confirm_user",
     ]
     list_select_related = ["class_list__course", "confirm_user"]

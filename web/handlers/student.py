@@ -13,12 +13,14 @@ from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option, keep_urls
 from web.models import Student, StudyRecord
 from web.services.attendance import attendance_counts
+from web.services.talks import students_flag_own
 
-#: Links from a student's row to their record pages: (URL name, label, icon).
+#: Links from a student's row to their record pages: (URL name, label, icon, only for the
+#: students of the user's own classes — the pages that 404 for anyone else's student).
 STUDENT_LINKS = [
-    ("stark:web_scorerecord_list", _("Score records"), "fa-star"),
-    ("stark:web_talkrecord_list", _("Talk records"), "fa-comments"),
-    ("stark:web_classchange_list", _("Transfer / repeat"), "fa-exchange"),
+    ("stark:web_scorerecord_list", _("Score records"), "fa-star", False),
+    ("stark:web_talkrecord_list", _("Talk records"), "fa-comments", True),
+    ("stark:web_classchange_list", _("Transfer / repeat"), "fa-exchange", True),
 ]
 
 
@@ -46,8 +48,9 @@ class StudentHandler(StarkHandler):
             return _("Records")
         links = [
             (reverse(name, kwargs={"student_id": obj.pk}), label, icon)
-            for name, label, icon in STUDENT_LINKS
+            for name, label, icon, own_only in STUDENT_LINKS
             if check_permission(request, name)  # answered once per request, not per row
+            and (obj.is_own or not own_only)
         ]
         return format_html_join(
             " ",
@@ -66,8 +69,15 @@ class StudentHandler(StarkHandler):
         StarkHandler.display_edit,
     ]
 
+    def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list:
+        # No empty "Records" column for a user who may open none of those pages (finance).
+        columns = super().get_list_display(request, *args, **kwargs)
+        if not any(check_permission(request, name) for name, *_rest in STUDENT_LINKS):
+            columns.remove(StudentHandler.display_links)
+        return columns
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        return Student.objects.all()
+        return students_flag_own(user=request.user, queryset=Student.objects.all())
 
     def get_urls(self):
         return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_change_url_name()})

@@ -118,3 +118,21 @@ def test_class_teacher_cannot_approve(client, teacher, setup):
     change = ClassChangeFactory(student=student, from_class=klass)
     assert client.get(reverse(CHECK)).status_code == 403
     assert client.post(reverse(CONFIRM), {"pk": [change.pk]}).status_code == 403
+
+
+def test_approval_list_is_titled_as_its_menu_entry(client, teacher):
+    grant_permissions(teacher, CHECK)
+    ClassChangeFactory()
+    response = client.get(reverse(CHECK))
+    headers = [str(header["text"]) for header in response.context["headers"]]
+    assert response.context["title"] == "转班/留级审批"
+    assert "审批时间" in headers and "已确认" not in headers
+
+
+def test_add_page_preselects_the_students_only_class_as_from_class(client, setup, course):
+    student, klass = setup
+    form = client.get(reverse(ADD, kwargs={"student_id": student.pk})).context["form"]
+    assert form["from_class"].value() == klass.pk
+    student.class_list.add(ClassListFactory(course=course))
+    form = client.get(reverse(ADD, kwargs={"student_id": student.pk})).context["form"]
+    assert form["from_class"].value() is None  # two classes: the teacher chooses

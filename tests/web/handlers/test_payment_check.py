@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import ClassListFactory, CustomerFactory, PaymentRecordFactory, StudentFactory, UserFactory
 from tests.permissions import grant_permissions
@@ -110,3 +113,19 @@ def test_consultant_cannot_reach_the_approval_page(client):
     assert client.post(reverse(CONFIRM), {"pk": [payment.pk]}).status_code == 403
     payment.refresh_from_db()
     assert payment.confirm_status == Status.PENDING
+
+
+def test_approval_page_is_titled_as_its_menu_entry_and_heads_the_decision_time_clearly(client, finance):
+    # In Chinese: the status "confirmed" and the column of the decision's time shared one label, "已确认".
+    applying(confirm_status=Status.CONFIRMED)
+    response = client.get(reverse(CHECK), {"confirm_status": ""})
+    headers = [str(header["text"]) for header in response.context["headers"]]
+    assert response.context["title"] == "缴费审批"
+    assert "审批时间" in headers and "已确认" not in headers
+
+
+def test_decision_time_column_sorts_by_the_confirm_date(client, finance):
+    early = applying(confirm_status=Status.CONFIRMED, confirm_date=timezone.now() - datetime.timedelta(days=2))
+    late = applying(confirm_status=Status.CONFIRMED, confirm_date=timezone.now())
+    response = client.get(reverse(CHECK), {"confirm_status": "", "o": "confirm_date"})
+    assert [obj.pk for obj in response.context["page"].object_list] == [early.pk, late.pk]

@@ -114,7 +114,13 @@ def test_non_positive_amount_is_a_form_error_that_keeps_the_input(client, custom
 def test_missing_class_is_a_form_error(client, customer):
     response = client.post(
         add_url(customer),
-        {"pay_type": "enrolment_fee", "paid_fee": "100", "qq": "1", "mobile": "2", "emergency_contract": "3"},
+        {
+            "pay_type": "enrolment_fee",
+            "paid_fee": "100",
+            "qq": "31415926",
+            "mobile": "13800000002",
+            "emergency_contract": "母亲",
+        },
     )
     assert response.status_code == 200
     assert "class_list" in response.context["form"].errors

@@ -55,7 +55,7 @@ def test_change_saves_contact_fields_and_classes_but_not_the_score(client, teach
     response = client.post(
         reverse(CHANGE, kwargs={"pk": student.pk}),
         {
-            "qq": "777",
+            "qq": "77700001",
             "mobile": "13700000000",
             "emergency_contract": "母亲",
             "class_list": [new_class.pk],
@@ -65,7 +65,7 @@ def test_change_saves_contact_fields_and_classes_but_not_the_score(client, teach
     )
     assert response.status_code == 302
     student.refresh_from_db()
-    assert (student.qq, student.mobile, student.memo, student.score) == ("777", "13700000000", "需要多关注", 90)
+    assert (student.qq, student.mobile, student.memo, student.score) == ("77700001", "13700000000", "需要多关注", 90)
     assert list(student.class_list.all()) == [new_class]
 
 
@@ -96,3 +96,27 @@ def test_change_page_query_count_does_not_grow_with_classes(client, teacher, dja
         ClassListFactory()
     with django_assert_max_num_queries(12):
         assert client.get(reverse(CHANGE, kwargs={"pk": student.pk})).status_code == 200
+
+
+def test_list_links_talks_and_class_changes_only_for_students_of_my_classes(client, teacher):
+    grant_permissions(teacher, "stark:web_talkrecord_list", "stark:web_classchange_list", "stark:web_scorerecord_list")
+    mine = student_in_class(ClassListFactory(class_teacher=teacher))
+    other = student_in_class(ClassListFactory())
+    html = client.get(reverse(LIST)).content.decode()
+    for name in ("stark:web_talkrecord_list", "stark:web_classchange_list", "stark:web_scorerecord_list"):
+        assert reverse(name, kwargs={"student_id": mine.pk}) in html
+    # Those pages answer 404 for a student outside the teacher's classes: no dead link to them.
+    assert reverse("stark:web_talkrecord_list", kwargs={"student_id": other.pk}) not in html
+    assert reverse("stark:web_classchange_list", kwargs={"student_id": other.pk}) not in html
+    assert reverse("stark:web_scorerecord_list", kwargs={"student_id": other.pk}) in html
+    assert client.get(reverse("stark:web_talkrecord_list", kwargs={"student_id": other.pk})).status_code == 404
+
+
+def test_records_column_is_absent_for_a_user_who_may_open_none_of_those_pages(client, teacher, settings):
+    settings.LANGUAGE_CODE = "en"
+    student_in_class()
+    headers = [str(header["text"]) for header in client.get(reverse(LIST)).context["headers"]]
+    assert "Records" not in headers
+    grant_permissions(teacher, "stark:web_scorerecord_list")
+    headers = [str(header["text"]) for header in client.get(reverse(LIST)).context["headers"]]
+    assert "Records" in headers
