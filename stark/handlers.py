@@ -88,6 +88,8 @@ class StarkHandler:
     action_list: list[Callable] = []
     #: A ModelForm class for add and change; None generates one with every editable field.
     model_form_class: type[forms.ModelForm] | None = None
+    #: Heading of the list page (default: the model's plural verbose name).
+    list_title: str | None = None
     #: Whether the list shows an "add" button (also subject to the permission hook).
     has_add_btn: bool = True
     #: Whether the list offers a CSV export of the filtered, sorted rows (adds the ``_export`` URL).
@@ -250,6 +252,10 @@ class StarkHandler:
         if self.model_form_class is not None:
             return self.model_form_class
         return modelform_factory(self.model, form=StarkModelForm, fields="__all__")
+
+    def get_list_title(self, request: HttpRequest, context: dict[str, Any], *args, **kwargs) -> str:
+        """Heading of the list page; ``context`` is what ``get_context`` returned (e.g. the parent object)."""
+        return self.list_title or capfirst(self.opts.verbose_name_plural)
 
     def get_has_add_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.has_add_btn
@@ -485,9 +491,10 @@ class StarkHandler:
         link_query.pop("page", None)
         # A new search keeps the filters and the sort, and starts again from page 1.
         hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
+        base_context = self.get_context(request, *args, **kwargs)
         context = {
-            **self.get_context(request, *args, **kwargs),
-            "title": capfirst(self.opts.verbose_name_plural),
+            **base_context,
+            "title": self.get_list_title(request, base_context, *args, **kwargs),
             "headers": self.get_headers(request, columns),
             "rows": rows,
             "page": page,

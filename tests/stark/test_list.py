@@ -328,3 +328,13 @@ def test_list_keeps_chinese_words_and_dates_whole_on_narrow_screens(stark_client
     css = Path(finders.find("stark/list.css")).read_text(encoding="utf-8")
     assert re.search(r"\.stark-table td[^{]*\{[^}]*word-break:\s*keep-all", css)
     assert 'class="table-responsive"' in html  # too wide a table scrolls instead
+
+
+def test_list_title_defaults_to_the_plural_name_and_a_handler_can_name_the_parent(stark_client):
+    book = BookFactory(title="Dune <b>")
+    assert (
+        '<h1 class="h4 mb-0 mr-auto">Publishers</h1>'
+        in stark_client.get("/stark/testapp/publisher/list/").content.decode()
+    )
+    html = stark_client.get(f"/stark/testapp/chapter/{book.pk}/list/").content.decode()
+    assert "Chapters of Dune &lt;b&gt;" in html

@@ -33,13 +33,8 @@ class ClassChangeHandler(StarkHandler):
         context["student"] = my_student(request, kwargs["student_id"])
         return context
 
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Transfer and repeat applications of %(student)s") % {
-                "student": response.context_data["student"]
-            }
-        return response
+    def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
+        return gettext("Transfer and repeat applications of %(student)s") % {"student": context["student"]}
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
@@ -92,13 +87,8 @@ class ClassChangeCheckHandler(StarkHandler):
         decision_message(request, result, done % {"count": result.changed})
 
     action_list = [multi_confirm, multi_reject]
-
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        # Titled like its menu entry: the page decides on applications rather than listing them.
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Transfer and repeat approval")
-        return response
+    #: Titled like its menu entry: the page decides on applications rather than listing them.
+    list_title = _("Transfer and repeat approval")
 
     def get_urls(self):
         names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}

@@ -67,13 +67,8 @@ class CourseRecordHandler(StarkHandler):
         context["class_object"] = self.get_class(request, kwargs["class_id"])
         return context
 
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Course records of %(class)s") % {
-                "class": response.context_data["class_object"]
-            }
-        return response
+    def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
+        return gettext("Course records of %(class)s") % {"class": context["class_object"]}
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)

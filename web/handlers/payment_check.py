@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from stark.handlers import StarkHandler, action
 from stark.search import Option
@@ -69,13 +69,8 @@ class PaymentCheckHandler(StarkHandler):
         decision_message(request, result, done % {"count": result.changed})
 
     action_list = [multi_confirm, multi_reject]
-
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        # Titled like its menu entry: the page decides on applications rather than listing them.
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Payment approval")
-        return response
+    #: Titled like its menu entry: the page decides on applications rather than listing them.
+    list_title = _("Payment approval")
 
     def get_urls(self):
         names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}

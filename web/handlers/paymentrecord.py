@@ -41,13 +41,8 @@ class PaymentRecordHandler(StarkHandler):
         context["customer"] = own_customer(request, kwargs["customer_id"])
         return context
 
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Payment applications of %(customer)s") % {
-                "customer": response.context_data["customer"]
-            }
-        return response
+    def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
+        return gettext("Payment applications of %(customer)s") % {"customer": context["customer"]}
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)

@@ -31,15 +31,12 @@ class ScoreRecordHandler(StarkHandler):
         context["student"] = self.get_student(request, kwargs["student_id"])
         return context
 
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            student = response.context_data["student"]
-            response.context_data["title"] = gettext("Score records of %(student)s (score %(score)s)") % {
-                "student": student,
-                "score": student.score,
-            }
-        return response
+    def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
+        student = context["student"]
+        return gettext("Score records of %(student)s (score %(score)s)") % {
+            "student": student,
+            "score": student.score,
+        }
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)

@@ -34,13 +34,8 @@ class TalkRecordHandler(StarkHandler):
         context["student"] = my_student(request, kwargs["student_id"])
         return context
 
-    def list_view(self, request: HttpRequest, *args, **kwargs):
-        response = super().list_view(request, *args, **kwargs)
-        if hasattr(response, "context_data"):
-            response.context_data["title"] = gettext("Talk records with %(student)s") % {
-                "student": response.context_data["student"]
-            }
-        return response
+    def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
+        return gettext("Talk records with %(student)s") % {"student": context["student"]}
 
     def save(self, request: HttpRequest, form: TalkRecordForm, is_update: bool, *args, **kwargs) -> TalkRecord:
         if not is_update:

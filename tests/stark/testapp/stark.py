@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.html import format_html
 
@@ -115,6 +116,12 @@ class ChapterHandler(StarkHandler):
 
     def get_queryset(self, request, *args, **kwargs):
         return Chapter.objects.filter(book_id=kwargs["book_id"], book__in_stock=True)
+
+    def get_context(self, request, *args, **kwargs):
+        return {**super().get_context(request, *args, **kwargs), "book": get_object_or_404(Book, pk=kwargs["book_id"])}
+
+    def get_list_title(self, request, context, *args, **kwargs):
+        return f"Chapters of {context['book'].title}"
 
     def save(self, request, form, is_update, *args, **kwargs):
         form.instance.book_id = kwargs["book_id"]
