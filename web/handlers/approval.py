@@ -79,3 +79,9 @@ class _DefaultBoundOption(BoundOption):
 def keep_urls(urls: list[URLPattern], names: set[str]) -> list[URLPattern]:
     """Only the URL patterns named in ``names`` (drops the standard pages a handler does not offer)."""
     return [url for url in urls if getattr(url, "name", None) in names]
+
+
+def keep_list_and_actions(handler, urls: list[URLPattern]) -> list[URLPattern]:
+    """The URLs of an approval list: the list and its batch actions, no add / change / delete pages."""
+    names = {handler.get_list_url_name(), *(handler.get_url_name(f.action_name) for f in handler.action_list)}
+    return keep_urls(urls, names)

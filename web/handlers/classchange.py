@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from web.forms.teaching import ClassChangeForm
-from web.handlers.approval import DefaultOption, display_confirm_date, keep_urls
+from web.handlers.approval import DefaultOption, display_confirm_date, keep_list_and_actions, keep_urls
 from web.handlers.payment_check import decision_message
 from web.handlers.talkrecord import my_student
 from web.models import ClassChange
@@ -91,5 +91,4 @@ class ClassChangeCheckHandler(StarkHandler):
     list_title = _("Transfer and repeat approval")
 
     def get_urls(self):
-        names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}
-        return keep_urls(super().get_urls(), names)
+        return keep_list_and_actions(self, super().get_urls())

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from stark.handlers import StarkHandler, action
 from stark.search import Option
-from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_urls
+from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_list_and_actions
 from web.models import PaymentRecord
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
@@ -73,5 +73,4 @@ class PaymentCheckHandler(StarkHandler):
     list_title = _("Payment approval")
 
     def get_urls(self):
-        names = {self.get_list_url_name(), *(self.get_url_name(f.action_name) for f in self.action_list)}
-        return keep_urls(super().get_urls(), names)
+        return keep_list_and_actions(self, super().get_urls())
