@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ConsultRecordFactory, CustomerFactory
-from tests.permissions import grant_permissions
-from tests.web.customers_support import CONSULTANT_PERMISSIONS, make_consultant
+from tests.web.customers_support import make_consultant
 from web.models import ConsultRecord
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +25,6 @@ def url(name, customer, record=None):
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def consultant1():
-    user = make_consultant("consultant1")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
-
-
-@pytest.fixture
-def consultant2():
-    user = make_consultant("consultant2")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
 
 
 @pytest.fixture

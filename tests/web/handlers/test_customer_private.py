@@ -8,7 +8,6 @@ from django.urls import NoReverseMatch, reverse
 from tests.factories import ConsultRecordFactory, CourseFactory, CustomerFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import (
-    CONSULTANT_PERMISSIONS,
     MANAGER_PERMISSIONS,
     bulk_customers,
     make_consultant,
@@ -43,20 +42,6 @@ def form_data(customer=None, **overrides):
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def consultant1():
-    user = make_consultant("consultant1")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
-
-
-@pytest.fixture
-def consultant2():
-    user = make_consultant("consultant2")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
 
 
 def login(client, user):

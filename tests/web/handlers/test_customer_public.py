@@ -9,7 +9,6 @@ from django.urls import reverse
 from tests.factories import ConsultRecordFactory, CourseFactory, CustomerFactory, DepartmentFactory, UserFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import (
-    CONSULTANT_PERMISSIONS,
     MANAGER_PERMISSIONS,
     OPERATIONS_PERMISSIONS,
     bulk_customers,
@@ -36,20 +35,6 @@ def record_url(customer):
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def consultant1():
-    user = make_consultant("consultant1")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
-
-
-@pytest.fixture
-def consultant2():
-    user = make_consultant("consultant2")
-    grant_permissions(user, *CONSULTANT_PERMISSIONS)
-    return user
 
 
 @pytest.fixture
