@@ -73,24 +73,20 @@ class CustomerColumns:
             return ["qq__startswith"]
         return super().get_search_list(request, *args, **kwargs)
 
-    def set_title(self, response: HttpResponse, title: str) -> HttpResponse:
-        """Name the list page after its pool (not after pages a batch action returns from the list URL)."""
-        context = getattr(response, "context_data", None)
-        if isinstance(response, TemplateResponse) and context is not None and "rows" in context:
-            context["title"] = title
-        return response
-
-
-class PublicCustomerHandler(CustomerColumns, StarkHandler):
-    """公户: customers nobody holds. Operations add and edit them; consultants claim them;
-    the sales manager assigns them to a consultant."""
-
+    #: The columns the public and private pools share, and their filters.
+    pool_columns = ["name", "qq", "gender", "status", "source", "course", "date"]
     search_group = [
         Option("gender"),
         Option("source", is_multi=True),
         Option("status"),
         Option("course", is_multi=True),
     ]
+
+
+class PublicCustomerHandler(CustomerColumns, StarkHandler):
+    """公户: customers nobody holds. Operations add and edit them; consultants claim them;
+    the sales manager assigns them to a consultant."""
+
     model_form_class = CustomerForm
     record_template = "web/customer_record.html"
     assign_template = "web/customer_assign.html"
@@ -105,8 +101,7 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
     def extra_urls(self) -> list:
         return [path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record"))]
 
-    def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return self.set_title(super().list_view(request, *args, **kwargs), gettext("Public pool"))
+    list_title = _("Public pool")
 
     def display_record(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -117,13 +112,7 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
 
     list_display = [
         StarkHandler.display_checkbox,
-        "name",
-        "qq",
-        "gender",
-        "status",
-        "source",
-        "course",
-        "date",
+        *CustomerColumns.pool_columns,
         display_record,
         StarkHandler.display_edit,
     ]
@@ -233,12 +222,6 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
 class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     """私户: the current user's own customers."""
 
-    search_group = [
-        Option("gender"),
-        Option("source", is_multi=True),
-        Option("status"),
-        Option("course", is_multi=True),
-    ]
     model_form_class = CustomerForm
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
@@ -248,8 +231,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         # No delete: a consultant releases a customer to the public pool instead.
         return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
 
-    def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return self.set_title(super().list_view(request, *args, **kwargs), gettext("My customers"))
+    list_title = _("My customers")
 
     def display_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -265,13 +247,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 
     list_display = [
         StarkHandler.display_checkbox,
-        "name",
-        "qq",
-        "gender",
-        "status",
-        "source",
-        "course",
-        "date",
+        *CustomerColumns.pool_columns,
         "last_consult_date",
         display_records,
         display_payments,
@@ -357,5 +333,4 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
     def get_urls(self) -> list:
         return [url for url in super().get_urls() if url.name == self.get_list_url_name()]
 
-    def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return self.set_title(super().list_view(request, *args, **kwargs), gettext("All customers"))
+    list_title = _("All customers")
