@@ -270,9 +270,14 @@ class DateRangeOption:
 
         def parse(param: str) -> datetime.date | None:
             try:
-                return parse_date(request.GET.get(param, ""))
+                day = parse_date(request.GET.get(param, ""))
             except ValueError:  # well-formed but impossible, e.g. 2026-02-30
                 return None
+            # The first and last representable days have no day bounds in every time zone
+            # (OverflowError): ignored like any other unusable value.
+            if day is not None and not datetime.date.min < day < datetime.date.max:
+                return None
+            return day
 
         label = self.label or capfirst(model_field.verbose_name)
         return BoundDateRange(

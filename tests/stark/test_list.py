@@ -139,6 +139,8 @@ def test_db_condition_text_func_and_value_func(stark_client):
         "published_from=2026-02-30",
         "published_to=yesterday",
         "created_from=x",
+        "created_to=9999-12-31",
+        "created_from=0001-01-01",
         "o=summary",
         "o=--title",
         "page=x",
