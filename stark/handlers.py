@@ -44,7 +44,7 @@ from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.pagination import StarkPaginator, get_page, page_links
 from stark.search import apply_fuzzy_search
-from stark.utils import check_permission, clean_query_string, safe_local_url
+from stark.utils import check_permission, clean_pks, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -537,12 +537,7 @@ class StarkHandler:
         """The rows an action applies to: the ticked pks, or every row matching the list's filters."""
         if request.POST.get("select_across") == "1":
             return self.get_list_queryset(request, *args, **kwargs)
-        pks = []
-        for raw in request.POST.getlist("pk"):
-            try:
-                pks.append(self.opts.pk.to_python(raw))
-            except ValidationError:
-                continue  # a tampered pk is ignored, like one outside the handler's queryset
+        pks = clean_pks(self.model, request.POST.getlist("pk"))
         return self.get_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:

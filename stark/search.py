@@ -50,9 +50,14 @@ def lookup_spans_many(model: type[models.Model], lookup: str) -> bool:
     return False
 
 
+#: Distinct words of ``q`` searched at most: each is one more AND-ed condition, and SQLite
+#: refuses a query nested deeper than 1000 (a pasted essay must not be a 500).
+MAX_SEARCH_WORDS = 20
+
+
 def apply_fuzzy_search(queryset: QuerySet, search_list: Sequence[str], q: str) -> QuerySet:
-    """Rows where every word of ``q`` matches at least one lookup of ``search_list``."""
-    words = q.split()
+    """Rows where every word of ``q`` (up to ``MAX_SEARCH_WORDS`` distinct) matches a lookup of ``search_list``."""
+    words = list(dict.fromkeys(q.split()))[:MAX_SEARCH_WORDS]
     if not search_list or not words:
         return queryset
     lookups = [normalise_lookup(lookup) for lookup in search_list]
@@ -270,9 +275,14 @@ class DateRangeOption:
 
         def parse(param: str) -> datetime.date | None:
             try:
-                return parse_date(request.GET.get(param, ""))
+                day = parse_date(request.GET.get(param, ""))
             except ValueError:  # well-formed but impossible, e.g. 2026-02-30
                 return None
+            # The first and last representable days have no day bounds in every time zone
+            # (OverflowError): ignored like any other unusable value.
+            if day is not None and not datetime.date.min < day < datetime.date.max:
+                return None
+            return day
 
         label = self.label or capfirst(model_field.verbose_name)
         return BoundDateRange(

@@ -1,6 +1,11 @@
 """Small helpers shared by stark's views: the permission hook and safe return URLs."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
@@ -36,3 +41,21 @@ def safe_local_url(request: HttpRequest, url: str | None) -> str | None:
     if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return None
     return url
+
+
+def clean_pks(model: type[models.Model], values: Iterable[str]) -> list[Any]:
+    """The primary keys of ``model`` among posted ``values``; a malformed or out-of-range one is dropped.
+
+    A tampered pk is ignored like one outside the user's queryset: neither may become a 500
+    (an integer beyond the column's range makes SQLite raise OverflowError in ``pk__in``).
+    """
+    pk_field = model._meta.pk
+    pks = []
+    for raw in values:
+        try:
+            value = pk_field.to_python(raw)
+            pk_field.run_validators(value)
+        except ValidationError:
+            continue
+        pks.append(value)
+    return pks

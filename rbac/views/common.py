@@ -7,6 +7,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+#: The largest value of a (big) auto primary key; beyond it a lookup fails (SQLite: OverflowError).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str) -> int | None:
+    """``value`` as a primary key, or None unless it is plain ASCII digits within the key's range.
+
+    ``str.isdigit`` alone also accepts digits like "²" that ``int()`` refuses.
+    """
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
 
 def back_url(request: HttpRequest, default_name: str) -> str:
     """The local ``next`` parameter, or the named page."""

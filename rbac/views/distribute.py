@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 from rbac.forms import AssignmentForm, users_queryset
 from rbac.models import Menu, Permission, Role
 from rbac.services.assignment import assignment_save
+from rbac.views.common import parse_id
 
 
 def _selected(request: HttpRequest, key: str, queryset):
     value = request.GET.get(key)
     if not value:
         return None
-    if not value.isdigit():
+    pk = parse_id(value)
+    if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=value)
+    return get_object_or_404(queryset, pk=pk)
 
 
 def permission_tree() -> tuple[list[dict], list[Permission]]:

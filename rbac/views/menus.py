@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from rbac.forms import MenuForm, PermissionForm
 from rbac.models import Menu, Permission
-from rbac.views.common import back_url, confirm_delete
+from rbac.views.common import back_url, confirm_delete, parse_id
 
 
 def _int_param(request: HttpRequest, key: str) -> int | None:
-    value = request.GET.get(key, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get(key, ""))
 
 
 def menu_list(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rbac.forms import MultiAddFormSet, MultiDeleteFormSet, MultiUpdateFormSet
 from rbac.models import Permission
 from rbac.services import discovery
+from rbac.views.common import parse_id
 
 FIELDS = ("title", "name", "url", "menu", "parent")
 
@@ -38,14 +39,13 @@ def _attach_rows(*formsets) -> None:
     ids = set()
     for formset in formsets:
         for form in formset.forms:
-            value = str(form["id"].value() or "")
-            if value.isdigit():
-                ids.add(int(value))
+            pk = parse_id(str(form["id"].value() or ""))
+            if pk is not None:
+                ids.add(pk)
     rows = Permission.objects.in_bulk(ids)
     for formset in formsets:
         for form in formset.forms:
-            value = str(form["id"].value() or "")
-            form.row = rows.get(int(value)) if value.isdigit() else None
+            form.row = rows.get(parse_id(str(form["id"].value() or "")))
 
 
 def _apply(add_set, update_set, delete_set) -> discovery.SyncResult:

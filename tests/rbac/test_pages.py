@@ -164,6 +164,24 @@ def test_unknown_ids_are_404(admin_client):
     assert admin_client.get(reverse("rbac:distribute_permissions") + "?rid=abc").status_code == 404
 
 
+@pytest.mark.parametrize("junk", ["\u00b2", "99999999999999999999999"])
+def test_tampered_ids_in_query_and_forms_are_not_errors(admin_client, demo_menu, junk):
+    # "²" passes str.isdigit() but not int(); the long one is beyond the id column's range.
+    assert admin_client.get(reverse("rbac:distribute_permissions") + f"?uid={junk}").status_code == 404
+    assert admin_client.get(reverse("rbac:distribute_permissions") + f"?rid={junk}").status_code == 404
+    menu_list = reverse("rbac:menu_list")
+    assert admin_client.get(f"{menu_list}?mid={junk}").status_code == 200
+    assert admin_client.get(f"{menu_list}?mid={demo_menu['menu'].pk}&sid={junk}").status_code == 200
+    count = Permission.objects.count()
+    data = {"add-TOTAL_FORMS": "0", "add-INITIAL_FORMS": "0"}
+    for prefix in ("update", "delete"):
+        data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0"})
+        data.update({f"{prefix}-0-id": junk, f"{prefix}-0-apply": "on"})
+    response = admin_client.post(reverse("rbac:multi_permissions"), data)
+    assert response.status_code == 200
+    assert Permission.objects.count() == count
+
+
 # --- roles ----------------------------------------------------------------------------------
 
 

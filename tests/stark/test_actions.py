@@ -36,6 +36,16 @@ def test_action_ignores_pks_outside_the_handler_queryset_and_junk(stark_client):
     assert Book.objects.filter(pk=outside.pk).exists()
 
 
+def test_action_ignores_out_of_range_and_non_decimal_pks(stark_client):
+    # Beyond the pk column's range (SQLite: OverflowError in ``pk IN``) or a digit int() refuses.
+    book = BookFactory()
+    response = stark_client.post(
+        LIST, {"action": "multi_archive", "pk": [book.pk, "99999999999999999999999", "\u00b2"]}
+    )
+    assert response.status_code == 302
+    assert Book.objects.get(pk=book.pk).status == "archived"
+
+
 def test_unknown_action_or_no_selection_is_a_message_not_an_error(stark_client):
     book = BookFactory()
     assert stark_client.post(LIST, {"action": "nope", "pk": book.pk}).status_code == 302

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.search import Option
-from stark.utils import check_permission
+from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
 from web.models import Customer, Department
 from web.selectors.customers import (
@@ -149,7 +149,7 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
         # under a lock. No row data reaches the page through this queryset, only counts.
         if request.POST.get("select_across") == "1":
             return super().get_action_queryset(request, *args, **kwargs)
-        return customers_all().filter(pk__in=[pk for pk in _posted_ids(request) if pk.isdigit()])
+        return customers_all().filter(pk__in=clean_pks(Customer, _posted_ids(request)))
 
     def report(self, request: HttpRequest, result: ClaimResult, consultant_name: str | None = None) -> None:
         """Tell the user how many were claimed and why the others were not."""

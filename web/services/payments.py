@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from web.models import ClassList, Customer, PaymentRecord, Student, UserInfo
+from web.services.customers import _lock_consultant, _lock_customers
 
 #: Pay types whose confirmation signs the customer and seats the student in the class.
 ENROLLING_PAY_TYPES = frozenset({PaymentRecord.PayType.ENROLMENT_FEE, PaymentRecord.PayType.TUITION})
@@ -45,7 +46,11 @@ def payment_apply(
     The customer's first application creates their Student record (status applying) from
     the contact fields; the class is joined only when finance confirms.
     """
-    if customer.consultant_id != consultant.pk:
+    # The module order of web.services.customers: the consultant's row, then the customer's. Holding
+    # the customer's lock, a double submit waits here and then finds the Student the first one
+    # created; and ownership is checked on the row as it is now (not as the page read it).
+    _lock_consultant(consultant)
+    if [holder for _pk, holder, _status in _lock_customers([customer.pk])] != [consultant.pk]:
         raise PermissionDenied("Only the customer's own consultant can apply for a payment.")
     if paid_fee is None or Decimal(paid_fee) <= 0:
         raise ValidationError({"paid_fee": _("The amount must be greater than zero.")}, code="amount")

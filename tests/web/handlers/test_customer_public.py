@@ -143,6 +143,20 @@ def test_claim_from_the_list_reports_claimed_and_taken(client, consultant1, cons
     assert taken.consultant == consultant2
 
 
+def test_claim_and_assign_ignore_tampered_ids_instead_of_failing(client, consultant1, manager):
+    # "²" passes str.isdigit() but not int(); the long one is beyond the id column's range.
+    free = CustomerFactory()
+    tampered = ["\u00b2", "99999999999999999999999"]
+
+    response = login(client, consultant1).post(LIST, {"action": "multi_claim", "pk": [free.pk, *tampered]})
+
+    assert response.status_code == 302
+    free.refresh_from_db()
+    assert free.consultant == consultant1
+    assign = login(Client(), manager).post(reverse("stark:web_customer_pub_multi_assign"), {"pk": tampered})
+    assert assign.status_code == 302  # "Select at least one row."
+
+
 def test_claim_reports_the_cap(client, consultant1, settings):
     settings.CUSTOMER_PRIVATE_POOL_CAP = 150
     bulk_customers(149, consultant=consultant1, prefix="1")

@@ -197,3 +197,26 @@ def test_confirming_tuition_without_a_student_creates_one_from_the_customer(fina
     student = Student.objects.get(customer=customer)
     assert (student.qq, student.student_status) == ("27182818", Student.Status.STUDYING)
     assert list(student.class_list.all()) == [payment.class_list]
+
+
+def test_an_application_for_a_customer_released_meanwhile_is_refused(consultant, customer):
+    # The page checked ownership on an instance read earlier; the service checks the row as it is now.
+    Customer.objects.filter(pk=customer.pk).update(consultant=None)
+    with pytest.raises(PermissionDenied):
+        apply(consultant, customer, ClassListFactory())
+    assert not PaymentRecord.objects.exists() and not Student.objects.exists()
+
+
+@mysql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submitted_first_application_creates_one_student():
+    consultant = UserFactory()
+    customer = CustomerFactory(consultant=consultant, qq="20260002")
+    klass = ClassListFactory()
+    for _attempt in range(5):
+        results = run_concurrently(
+            lambda: apply(consultant, customer, klass), lambda: apply(consultant, customer, klass)
+        )
+        assert all(isinstance(r, PaymentRecord) for r in results)
+        assert Student.objects.filter(customer=customer).count() == 1
+        Student.objects.filter(customer=customer).delete()
