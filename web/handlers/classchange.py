@@ -1,5 +1,6 @@
 """Class transfer / repeat applications (转班 / 留级申请) and their approval by an administrator."""
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,18 @@ class ClassChangeCheckHandler(StarkHandler):
         result = class_change_approve(confirm_user=request.user, change_ids=queryset.values_list("pk", flat=True))
         done = ngettext("Approved %(count)d application.", "Approved %(count)d applications.", result.changed)
         decision_message(request, result, done % {"count": result.changed})
+        if result.stale:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d application no longer fits the student's classes (already moved, or the target "
+                    "class has graduated) and stays pending: reject it or file a new one.",
+                    "%(count)d applications no longer fit the students' classes (already moved, or the target "
+                    "class has graduated) and stay pending: reject them or file new ones.",
+                    result.stale,
+                )
+                % {"count": result.stale},
+            )
 
     @action(_("Reject selected applications"))
     def multi_reject(self, request: HttpRequest, queryset, *args, **kwargs) -> None:

@@ -16,10 +16,13 @@ from web.models import ClassChange, ClassList, Student, UserInfo
 class ClassChangeDecisionResult:
     changed: int
     requested: int
+    #: Pending applications left pending because they no longer fit (see ``class_change_approve``).
+    stale: int = 0
 
     @property
     def skipped(self) -> int:
-        return self.requested - self.changed
+        """Applications that were no longer pending."""
+        return self.requested - self.changed - self.stale
 
 
 def classes_open(*, today=None) -> QuerySet[ClassList]:
@@ -58,22 +61,37 @@ def class_change_apply(
 def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
     """Approve the pending applications among ``change_ids``, each in its own transaction.
 
-    A conditional UPDATE flips pending → approved (row-locked by the database), so a second
-    approval, concurrent or not, updates nothing and moves nobody twice.
+    The student's row is locked first, so decisions about one student happen one after the
+    other; then the application is re-read under that lock and must still be pending (a second
+    approval, concurrent or not, moves nobody twice) and must still make sense: two transfers
+    out of the same class cannot both be approved, nor one into a class that has graduated
+    since. Such a stale application stays pending and is counted in ``stale``.
     """
     ids = sorted({int(pk) for pk in change_ids})
-    changed = 0
+    changed = stale = 0
     for change_id in ids:
         with transaction.atomic():
-            updated = ClassChange.objects.filter(pk=change_id, status=ClassChange.Status.PENDING).update(
+            student_id = ClassChange.objects.filter(pk=change_id).values_list("student_id", flat=True).first()
+            if student_id is None:
+                continue
+            student = Student.objects.select_for_update().get(pk=student_id)
+            change = ClassChange.objects.filter(pk=change_id, status=ClassChange.Status.PENDING).first()
+            if change is None:
+                continue
+            try:
+                class_change_validate(
+                    student=student, kind=change.kind, from_class=change.from_class, to_class=change.to_class
+                )
+            except ValidationError:
+                stale += 1
+                continue
+            ClassChange.objects.filter(pk=change_id).update(
                 status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
             )
-            if updated:
-                change = ClassChange.objects.select_related("student").get(pk=change_id)
-                change.student.class_list.remove(change.from_class_id)
-                change.student.class_list.add(change.to_class_id)
-                changed += 1
-    return ClassChangeDecisionResult(changed=changed, requested=len(ids))
+            student.class_list.remove(change.from_class_id)
+            student.class_list.add(change.to_class_id)
+            changed += 1
+    return ClassChangeDecisionResult(changed=changed, requested=len(ids), stale=stale)
 
 
 def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:

@@ -104,6 +104,18 @@ def test_batch_approve_moves_the_student_once(client, admin):
     assert list(student.class_list.all()) == [to_class]
 
 
+@pytest.mark.usefixtures("english")
+def test_approving_two_transfers_out_of_one_class_moves_once_and_says_why(client, admin):
+    student = student_in_class()
+    from_class = student.class_list.get()
+    first, second = ClassListFactory(), ClassListFactory()
+    changes = [ClassChangeFactory(student=student, from_class=from_class, to_class=k) for k in (first, second)]
+    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [c.pk for c in changes]})
+    assert messages_of(response)[0] == "Approved 1 application."
+    assert "1 application no longer fits the student's classes" in messages_of(response)[1]
+    assert list(student.class_list.all()) == [first]
+
+
 def test_batch_reject_keeps_the_class(client, admin):
     student = student_in_class()
     change = ClassChangeFactory(student=student, from_class=student.class_list.get())

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from tests.concurrency import mysql_only, run_concurrently
 from tests.factories import ClassChangeFactory, ClassListFactory, CourseFactory, StudentFactory, UserFactory
-from web.models import ClassChange
+from web.models import ClassChange, ClassList
 from web.services.class_changes import class_change_apply, class_change_approve, class_change_reject
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,31 @@ def test_approve_moves_the_student_exactly_once(student_in):
     assert list(student.class_list.all()) == [klass]
     change.refresh_from_db()
     assert (change.status, change.confirm_user) == (ClassChange.Status.APPROVED, admin)
+
+
+def test_two_transfers_out_of_one_class_cannot_both_be_approved(student_in):
+    student, klass = student_in
+    first, second = ClassListFactory(), ClassListFactory()
+    to_first, to_second = apply(student, klass, first), apply(student, klass, second)
+
+    result = class_change_approve(confirm_user=UserFactory(), change_ids=[to_first.pk, to_second.pk])
+
+    assert (result.changed, result.stale, result.skipped) == (1, 1, 0)
+    assert list(student.class_list.all()) == [first]
+    to_second.refresh_from_db()
+    assert to_second.status == ClassChange.Status.PENDING
+
+
+def test_an_application_into_a_class_graduated_since_stays_pending(student_in):
+    student, klass = student_in
+    target = ClassListFactory()
+    change = apply(student, klass, target)
+    ClassList.objects.filter(pk=target.pk).update(graduate_date=datetime.date(2020, 1, 1))
+
+    result = class_change_approve(confirm_user=UserFactory(), change_ids=[change.pk])
+
+    assert (result.changed, result.stale) == (0, 1)
+    assert list(student.class_list.all()) == [klass]
 
 
 def test_reject_leaves_the_classes_alone(student_in):
