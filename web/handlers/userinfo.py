@@ -20,7 +20,7 @@ from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import clean_query_string
 from web.forms.userinfo import UserInfoAddForm, UserInfoChangeForm, UserInfoResetPasswordForm
-from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password
+from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password, staff_update
 
 
 class UserInfoHandler(StarkHandler):
@@ -59,7 +59,7 @@ class UserInfoHandler(StarkHandler):
 
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs):
         if is_update:
-            return form.save()
+            return staff_update(user=form.save(commit=False), fields=form._meta.fields)
         data = form.cleaned_data
         form.instance = staff_create(
             username=data["username"],

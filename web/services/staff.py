@@ -5,6 +5,7 @@ classes, lessons, ...) is deactivated instead of deleted: those records must
 keep pointing at the person who wrote them.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -51,6 +52,16 @@ def staff_create(
 
 
 @transaction.atomic
+def staff_update(*, user: UserInfo, fields: Iterable[str]) -> UserInfo:
+    """Save an edited staff member's ``fields`` only.
+
+    Writing the whole row would put back the password hash and the rbac version stamp as they
+    were when the edit page was read, undoing a password reset or role change made meanwhile.
+    """
+    user.save(update_fields=list(fields))
+    return user
+
+
 def staff_set_password(*, user: UserInfo, password: str) -> None:
     """Give ``user`` a new password. Their open sessions end (Django ties sessions to the hash)."""
     user.set_password(password)

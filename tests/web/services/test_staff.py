@@ -12,7 +12,7 @@ from tests.factories import (
     UserFactory,
 )
 from web.models import Customer, Department, UserInfo
-from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password
+from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password, staff_update
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,18 @@ def test_nobody_removes_their_own_account():
     assert result.refused_self
     admin.refresh_from_db()
     assert admin.is_active
+
+
+def test_an_edit_does_not_undo_a_password_reset_or_role_change_made_meanwhile():
+    user = UserFactory(username="li", name="李雷")
+    being_edited = UserInfo.objects.get(pk=user.pk)  # the edit page read the row here
+    staff_set_password(user=UserInfo.objects.get(pk=user.pk), password="N3w-secret-pass")
+    UserInfo.objects.filter(pk=user.pk).update(rbac_version=7)
+
+    being_edited.name = "李雷雷"
+    staff_update(user=being_edited, fields=["name"])
+
+    user.refresh_from_db()
+    assert user.name == "李雷雷"
+    assert user.check_password("N3w-secret-pass")
+    assert user.rbac_version == 7
