@@ -39,11 +39,15 @@ def superuser_bypass() -> bool:
 
 
 def _href(name: str, pattern: str) -> str:
-    """The link of a menu entry: its reversed URL, or the stored pattern when it takes arguments."""
+    """The link of a menu entry: its reversed URL, or the stored pattern when it takes arguments.
+
+    The pattern is typed by an administrator: only a local path is used as a link (never
+    ``javascript:`` or another host); anything else links to nowhere (``#``).
+    """
     try:
         return reverse(name)
     except NoReverseMatch:
-        return pattern
+        return pattern if pattern.startswith("/") and not pattern.startswith(("//", "/\\")) else "#"
 
 
 def build_snapshot(user) -> dict[str, Any]:

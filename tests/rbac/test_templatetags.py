@@ -72,6 +72,19 @@ def test_menu_titles_are_escaped(client, clerk, role_with):
     assert "<script>y</script>" not in html and "&lt;script&gt;y&lt;/script&gt;" in html
 
 
+def test_an_entry_without_a_reversible_name_links_only_to_a_local_path(client, clerk, role_with):
+    menu = Menu.objects.create(title="Tools")
+    local = Permission.objects.create(title="Local", name="demo:gone_local", url="/demo/items/", menu=menu)
+    hostile = Permission.objects.create(title="Hostile", name="demo:gone_js", url="javascript:alert(1)", menu=menu)
+    other_host = Permission.objects.create(title="Away", name="demo:gone_host", url="//evil.example/", menu=menu)
+    item = Permission.objects.create(title="Items", name="demo:item_list", menu=menu)
+    clerk.roles.add(role_with(local, hostile, other_host, item))
+    client.force_login(clerk)
+    html = client.get("/demo/items/").content.decode()
+    assert 'href="/demo/items/"' in html
+    assert "javascript:" not in html and "evil.example" not in html
+
+
 BUTTON = engines["django"].from_string(
     '{% load rbac %}{% if request|has_permission:"demo:item_add" %}<a id="add">add</a>{% endif %}'
 )
