@@ -6,13 +6,13 @@ at a time and these tests would prove nothing about the locking.
 """
 
 import random
-import threading
 from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connections
+from django.db import OperationalError
 
+from tests.concurrency import run_concurrently
 from tests.web.customers_support import bulk_customers, make_consultant
 from web.models import Customer
 from web.services import customers as service
@@ -27,32 +27,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_at_once(jobs):
-    """Start every job at the same moment in its own thread; return their results in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-    errors = []
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except BaseException as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            # Each thread has its own connection; leaving it open would keep locks and block the flush.
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a claim hung"
-    assert not errors, errors
-    return results
 
 
 def claim_in_batches(consultant, ids, batch):
@@ -77,8 +51,9 @@ def test_consultants_claiming_overlapping_customers_never_share_or_lose_one(cons
     for _round in range(4):
         Customer.objects.filter(pk__in=pool).update(consultant=None)
         wants = [rng.sample(pool, 120) for _ in consultants]
-        per_thread = run_at_once(
-            [claim_in_batches(consultant, want, 15) for consultant, want in zip(consultants, wants, strict=True)]
+        per_thread = run_concurrently(
+            *[claim_in_batches(consultant, want, 15) for consultant, want in zip(consultants, wants, strict=True)],
+            timeout=120,
         )
 
         owner_of = dict(Customer.objects.filter(pk__in=pool).values_list("pk", "consultant_id"))
@@ -108,7 +83,9 @@ def test_one_consultant_claiming_from_four_tabs_ends_at_exactly_the_cap():
     for _round in range(5):
         Customer.objects.filter(pk__in=pool).update(consultant=None)
         tabs = [pool[n * 10 : (n + 1) * 10] for n in range(4)]
-        results = run_at_once([lambda ids=ids: customer_claim(consultant=consultant, customer_ids=ids) for ids in tabs])
+        results = run_concurrently(
+            *[lambda ids=ids: customer_claim(consultant=consultant, customer_ids=ids) for ids in tabs], timeout=120
+        )
 
         assert Customer.objects.filter(consultant=consultant).count() == 150
         assert sum(len(result.claimed) for result in results) == 10
@@ -123,11 +100,10 @@ def test_manager_assigning_while_the_consultant_claims_stays_within_the_cap():
 
     for _round in range(5):
         Customer.objects.filter(pk__in=pool).update(consultant=None)
-        results = run_at_once(
-            [
-                lambda: customer_claim(consultant=consultant, customer_ids=pool[:20]),
-                lambda: customer_assign(manager=manager, consultant=consultant, customer_ids=pool[10:]),
-            ]
+        results = run_concurrently(
+            lambda: customer_claim(consultant=consultant, customer_ids=pool[:20]),
+            lambda: customer_assign(manager=manager, consultant=consultant, customer_ids=pool[10:]),
+            timeout=120,
         )
 
         assert Customer.objects.filter(consultant=consultant).count() == 150
@@ -154,7 +130,7 @@ def test_tabs_of_one_consultant_claiming_and_releasing_never_deadlock():
 
         return job
 
-    kept = run_at_once([tab(seed) for seed in range(4)])
+    kept = run_concurrently(*[tab(seed) for seed in range(4)], timeout=120)
 
     assert sum(len(tab_kept) for tab_kept in kept) == len(set().union(*kept))
     assert set(Customer.objects.filter(consultant=consultant).values_list("pk", flat=True)) == set().union(*kept)
