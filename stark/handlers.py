@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
@@ -103,8 +104,16 @@ class StarkHandler:
     #: Extra ``select_related`` / ``prefetch_related`` for the list (FK and M2M columns are automatic).
     list_select_related: list[str] = []
     list_prefetch_related: list[str] = []
-    #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``.
+    #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``
+    #: (default ``"<int:<parent_kwarg>>/"`` for a handler with a parent).
     route_prefix: str = ""
+    #: The standard pages this handler has (batch actions and export come with ``list``).
+    pages: tuple[str, ...] = ("list", "add", "change", "delete")
+    #: URL kwarg naming the parent object of every page (e.g. ``"customer_id"``: one customer's follow-ups).
+    #: The parent is looked up once per request through ``get_parent_queryset`` (404 outside it).
+    parent_kwarg: str | None = None
+    #: The field of ``model`` pointing to the parent (default: ``parent_kwarg`` without ``_id``).
+    parent_field: str | None = None
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -149,30 +158,76 @@ class StarkHandler:
         return check_permission(request, self.full_url_name(url_name))
 
     def wrap(self, view: Callable) -> Callable:
-        """Wrap a view so the permission hook guards it too (not only the buttons leading to it)."""
+        """Guard a view: login, the permission hook, then the parent object of the URL (404 outside scope).
+
+        Every standard view, action and export is wrapped; wrap ``extra_urls`` views too.
+        """
 
         @functools.wraps(view)
         def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+            # Pages are for signed-in users even in a project without a permission hook
+            # (settings.STARK_LOGIN_REQUIRED = False opens them to everyone the hook allows).
+            if not signed_in and getattr(settings, "STARK_LOGIN_REQUIRED", True):
+                return redirect_to_login(request.get_full_path())
             match = request.resolver_match
             if match is not None and not check_permission(request, match.view_name):
-                user = getattr(request, "user", None)
-                if user is None or not user.is_authenticated:
+                if not signed_in:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
+            if self.parent_kwarg is not None:
+                self.resolve_parent(request, kwargs)
             return view(request, *args, **kwargs)
 
         return inner
 
+    # ------------------------------------------------------------------ parent object
+    def get_parent_field(self) -> str:
+        return self.parent_field or self.parent_kwarg.removesuffix("_id")
+
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet:
+        """The parents this request may open (override to scope them, e.g. to the user's own customers)."""
+        return self.opts.get_field(self.get_parent_field()).related_model._default_manager.all()
+
+    def resolve_parent(self, request: HttpRequest, kwargs: dict[str, Any]) -> models.Model:
+        """Look the URL's parent up in ``get_parent_queryset`` once for this request; 404 when outside it."""
+        parents = request.__dict__.setdefault("_stark_parents", {})
+        if self not in parents:
+            queryset = self.get_parent_queryset(request)
+            try:
+                parents[self] = queryset.get(pk=kwargs[self.parent_kwarg])
+            except (queryset.model.DoesNotExist, KeyError, ValueError, ValidationError, OverflowError) as exc:
+                raise Http404(gettext("No such row.")) from exc
+        return parents[self]
+
+    def get_parent(self, request: HttpRequest) -> models.Model | None:
+        """The parent object of this request (resolved when the view was entered), or None."""
+        if self.parent_kwarg is None:
+            return None
+        return request.__dict__.get("_stark_parents", {}).get(self)
+
+    def get_route_prefix(self) -> str:
+        if self.route_prefix or self.parent_kwarg is None:
+            return self.route_prefix
+        return f"<int:{self.parent_kwarg}>/"
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        """All URLs of this handler; override to replace or drop standard ones."""
-        prefix = self.route_prefix
+        """All URLs of this handler: the standard ``pages``, actions, export and ``extra_urls()``."""
+        prefix = self.get_route_prefix()
         pk = "<int:pk>" if isinstance(self.opts.pk, models.AutoField | models.IntegerField) else "<str:pk>"
-        urls = [
-            path(f"{prefix}list/", self.wrap(self.list_view), name=self.get_list_url_name()),
-            path(f"{prefix}add/", self.wrap(self.add_view), name=self.get_add_url_name()),
-            path(f"{prefix}{pk}/change/", self.wrap(self.change_view), name=self.get_change_url_name()),
-            path(f"{prefix}{pk}/delete/", self.wrap(self.delete_view), name=self.get_delete_url_name()),
-        ]
+        standard = {
+            "list": path(f"{prefix}list/", self.wrap(self.list_view), name=self.get_list_url_name()),
+            "add": path(f"{prefix}add/", self.wrap(self.add_view), name=self.get_add_url_name()),
+            "change": path(f"{prefix}{pk}/change/", self.wrap(self.change_view), name=self.get_change_url_name()),
+            "delete": path(f"{prefix}{pk}/delete/", self.wrap(self.delete_view), name=self.get_delete_url_name()),
+        }
+        unknown = set(self.pages) - set(standard)
+        if unknown:
+            raise ImproperlyConfigured(f"{type(self).__name__}.pages: unknown pages {sorted(unknown)}.")
+        urls = [standard[page] for page in standard if page in self.pages]
+        if "list" not in self.pages:
+            return urls + self.extra_urls()
         for func in self.action_list:
             name = func.action_name
             view = require_POST(functools.partial(self.action_view, action_name=name))
@@ -191,8 +246,20 @@ class StarkHandler:
             return clean_query_string(request.GET["_filter"])
         return request.GET.urlencode()
 
+    def reverse_url(self, request: HttpRequest, name: str, *args, **kwargs) -> str | None:
+        """The URL of this handler's page ``name`` (e.g. ``"add"``, ``"multi_claim"``, an extra URL's suffix).
+
+        ``None`` when the permission hook denies it or the handler has no such page, so a template
+        renders no button. The link carries the list's state in ``_filter`` for the way back.
+        """
+        return self._reverse(request, self.get_url_name(name), args, kwargs)
+
+    def has_page(self, url_name: str) -> bool:
+        suffix = url_name.removeprefix(self.url_name_stem + "_")
+        return suffix not in ("list", "add", "change", "delete") or suffix in self.pages
+
     def _reverse(self, request: HttpRequest, url_name: str, args: tuple, kwargs: dict) -> str | None:
-        if not self.has_permission(request, url_name):
+        if not self.has_page(url_name) or not self.has_permission(request, url_name):
             return None
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request)
@@ -201,7 +268,7 @@ class StarkHandler:
     def reverse_list_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         """The list URL restored to the state carried in ``_filter`` (None if not permitted)."""
         url_name = self.get_list_url_name()
-        if not self.has_permission(request, url_name):
+        if "list" not in self.pages or not self.has_permission(request, url_name):
             return None
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request) if "_filter" in request.GET else ""
@@ -227,8 +294,16 @@ class StarkHandler:
 
     # ------------------------------------------------------------------ options and hooks
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
-        """Every row this request may see or change (list, change, delete, actions)."""
+        """Every row this request may see or change (list, change, delete, actions, export)."""
         return self.model._default_manager.all()
+
+    def get_scoped_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """``get_queryset`` narrowed to the URL's parent: where every view starts, whatever the override."""
+        queryset = self.get_queryset(request, *args, **kwargs)
+        parent = self.get_parent(request)
+        if parent is not None:
+            queryset = queryset.filter(**{self.get_parent_field(): parent})
+        return queryset
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]
@@ -285,12 +360,16 @@ class StarkHandler:
         return [explicit, *names] if explicit else names
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict[str, Any]:
-        """Context shared by every page of this handler."""
-        return {
+        """Context shared by every page of this handler (``parent`` and e.g. ``customer`` when nested)."""
+        context = {
             "handler": self,
             "opts": self.opts,
             "list_url": self.reverse_list_url(request, *args, **kwargs),
         }
+        parent = self.get_parent(request)
+        if parent is not None:
+            context["parent"] = context[self.get_parent_field()] = parent
+        return context
 
     # ------------------------------------------------------------------ built-in display columns
     def display_str(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
@@ -380,7 +459,7 @@ class StarkHandler:
 
     def filter_queryset(self, request: HttpRequest, search_group: list, *args, **kwargs) -> QuerySet:
         """Scope → combined search (options AND-ed) → fuzzy search on ``q``."""
-        queryset = self.get_queryset(request, *args, **kwargs)
+        queryset = self.get_scoped_queryset(request, *args, **kwargs)
         for bound in search_group:
             queryset = bound.filter(queryset)
         q = request.GET.get("q", "").strip()
@@ -514,7 +593,7 @@ class StarkHandler:
 
     def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
         """Counts per value, each computed with every *other* filter applied (like Django admin)."""
-        base = apply_fuzzy_search(self.get_queryset(request, *args, **kwargs), search_list, q)
+        base = apply_fuzzy_search(self.get_scoped_queryset(request, *args, **kwargs), search_list, q)
         for bound in search_group:
             if bound.kind != "links":
                 continue
@@ -538,7 +617,7 @@ class StarkHandler:
         if request.POST.get("select_across") == "1":
             return self.get_list_queryset(request, *args, **kwargs)
         pks = clean_pks(self.model, request.POST.getlist("pk"))
-        return self.get_queryset(request, *args, **kwargs).filter(pk__in=pks)
+        return self.get_scoped_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
@@ -634,7 +713,7 @@ class StarkHandler:
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
         """The row ``pk`` within this request's queryset, or 404."""
         try:
-            return self.get_queryset(request, *args, **kwargs).get(pk=pk)
+            return self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
         except (self.model.DoesNotExist, ValueError, ValidationError) as exc:
             raise Http404(gettext("No such row.")) from exc
 
@@ -657,6 +736,10 @@ class StarkHandler:
 
     def add_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         form = self.get_form(request, True, None, *args, **kwargs)
+        parent = self.get_parent(request)
+        if parent is not None:
+            # From the URL (already checked against get_parent_queryset), never from the form.
+            setattr(form.instance, self.get_parent_field(), parent)
         if request.method == "POST" and form.is_valid():
             obj = self.save(request, form, False, *args, **kwargs) or form.instance
             messages.success(
