@@ -193,6 +193,9 @@ RBAC_SUPERUSER_BYPASS = env.bool("RBAC_SUPERUSER_BYPASS", default=False)
 # Dotted path to a function (request, url_name) -> bool deciding which buttons,
 # columns and actions a user sees and may use. rbac provides one.
 STARK_PERMISSION_CHECK = "rbac.permissions.stark_has_permission"
+# Dotted path to a function (request, url_name) -> "all" | "department" | "own": the rows a
+# user sees on a page (data scopes per role, edited on rbac's role page).
+STARK_SCOPE_CHECK = "rbac.permissions.stark_scope"
 
 # --- CRM business rules ------------------------------------------------------------------
 # Most unsigned customers one consultant may hold in their private pool.

@@ -136,6 +136,17 @@ def check_handler(handler) -> list[checks.CheckMessage]:
                     7,
                 )
             )
+    for scope, lookup in handler.scope_lookups.items():
+        if scope not in ("own", "department") or not _resolves(model, lookup):
+            errors.append(
+                _error(
+                    handler,
+                    "scope_lookups",
+                    f"{scope!r}: {lookup!r} is not a scope and a field path of {name}.",
+                    "Map 'own' and/or 'department' to a lookup compared with the user, e.g. 'consultant'.",
+                    9,
+                )
+            )
     unknown_pages = set(handler.pages) - {"list", "add", "change", "delete"}
     if unknown_pages:
         errors.append(

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
 from django.http import (
     Http404,
@@ -45,7 +45,7 @@ from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.pagination import StarkPaginator, get_page, page_links
 from stark.search import apply_fuzzy_search
-from stark.utils import check_permission, clean_pks, clean_query_string, safe_local_url
+from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -114,6 +114,10 @@ class StarkHandler:
     parent_kwarg: str | None = None
     #: The field of ``model`` pointing to the parent (default: ``parent_kwarg`` without ``_id``).
     parent_field: str | None = None
+    #: What the data scopes "own" and "department" mean for this model: a lookup compared with the
+    #: current user, e.g. ``{"own": "consultant", "department": "consultant__depart__staff"}``.
+    #: A scope the dict does not name does not narrow the rows (the model is not scoped that way).
+    scope_lookups: dict[str, str] = {}
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -298,12 +302,28 @@ class StarkHandler:
         return self.model._default_manager.all()
 
     def get_scoped_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
-        """``get_queryset`` narrowed to the URL's parent: where every view starts, whatever the override."""
+        """``get_queryset`` narrowed to the URL's parent and to the user's data scope.
+
+        Every view (list, change, delete, actions, export) starts here, whatever ``get_queryset``
+        returns, so a row outside the parent or the scope is 404.
+        """
         queryset = self.get_queryset(request, *args, **kwargs)
         parent = self.get_parent(request)
         if parent is not None:
             queryset = queryset.filter(**{self.get_parent_field(): parent})
-        return queryset
+        condition = self.get_scope_filter(request, self.get_scope(request))
+        return queryset if condition is None else queryset.filter(condition)
+
+    def get_scope(self, request: HttpRequest) -> str:
+        """The data scope of this request's page ("all", "department", "own"), from ``STARK_SCOPE_CHECK``."""
+        match = request.resolver_match
+        url_name = match.view_name if match is not None else self.full_url_name(self.get_list_url_name())
+        return check_scope(request, url_name)
+
+    def get_scope_filter(self, request: HttpRequest, scope: str) -> Q | None:
+        """The condition a scope puts on the rows (None: no narrowing); override for richer meanings."""
+        lookup = self.scope_lookups.get(scope) if scope != "all" else None
+        return Q(**{lookup: request.user}) if lookup else None
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]

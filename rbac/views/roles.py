@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from rbac.forms import RoleForm
 from rbac.models import Role
+from rbac.services.scopes import role_menu_scopes_save
 from rbac.views.common import confirm_delete
 
 
@@ -24,7 +26,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
 def _role_form(request: HttpRequest, instance: Role | None) -> HttpResponse:
     form = RoleForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            role = form.save()  # title and the role's own scope
+            role_menu_scopes_save(role=role, menu_scopes=form.menu_scopes())
         messages.success(request, _("Saved."))
         return redirect("rbac:role_list")
     title = _("Edit role") if instance else _("Add role")

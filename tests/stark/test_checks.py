@@ -57,3 +57,10 @@ def test_a_parent_without_a_foreign_key_and_unknown_pages_are_errors():
         pages = ("list", "detail")
 
     assert ids(Bad) == ["stark.E007", "stark.E008"]
+
+
+def test_unknown_scope_names_and_lookups_are_errors():
+    class Bad(StarkHandler):
+        scope_lookups = {"team": "owner", "own": "ownr"}
+
+    assert ids(Bad) == ["stark.E009", "stark.E009"]

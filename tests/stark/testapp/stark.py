@@ -149,4 +149,15 @@ class ReadOnlyCategoryHandler(StarkHandler):
 
 
 site.register(Category, ReadOnlyCategoryHandler, prefix="readonly")
+
+
+class ScopedBookHandler(StarkHandler):
+    """Books whose "own" scope is the user's own books."""
+
+    list_display = ["title", StarkHandler.display_edit_del]
+    scope_lookups = {"own": "owner"}
+    action_list = [StarkHandler.action_multi_delete]
+
+
+site.register(Book, ScopedBookHandler, prefix="scoped")
 site.register(Tag, HandlerClass=StarkHandler)
