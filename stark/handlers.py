@@ -43,7 +43,7 @@ from stark.deletion import summarise_deletion
 from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links
-from stark.search import apply_fuzzy_search
+from stark.search import IcontainsSearch
 from stark.utils import check_permission, clean_pks, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
@@ -78,6 +78,9 @@ class StarkHandler:
     list_display: list[str | Callable] = []
     #: Lookups searched by the ``q`` parameter (a bare field name means ``__icontains``).
     search_list: list[str] = []
+    #: How ``q`` is searched: an object with ``apply(queryset, search_list, q)``; None: plain lookups
+    #: (``stark.search.IcontainsSearch``). ``stark.search_index.NgramSearch(index)``: a substring index.
+    search_backend: Any = None
     #: Combined-search rows: ``stark.search.Option`` / ``DateRangeOption`` instances.
     search_group: list = []
     #: Default ordering; the pk is always appended as a tie-breaker.
@@ -241,6 +244,9 @@ class StarkHandler:
     def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
         return list(self.search_list)
 
+    def get_search_backend(self, request: HttpRequest, *args, **kwargs) -> Any:
+        return self.search_backend or IcontainsSearch()
+
     def get_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return list(self.search_group)
 
@@ -393,7 +399,8 @@ class StarkHandler:
         for bound in search_group:
             queryset = bound.filter(queryset)
         q = request.GET.get("q", "").strip()
-        return apply_fuzzy_search(queryset, self.get_search_list(request, *args, **kwargs), q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        return backend.apply(queryset, self.get_search_list(request, *args, **kwargs), q)
 
     def bind_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return [
@@ -533,7 +540,8 @@ class StarkHandler:
 
     def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
         """Counts per value, each computed with every *other* filter applied (like Django admin)."""
-        base = apply_fuzzy_search(self.get_queryset(request, *args, **kwargs), search_list, q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        base = backend.apply(self.get_queryset(request, *args, **kwargs), search_list, q)
         for bound in search_group:
             if bound.kind != "links":
                 continue

@@ -1,7 +1,7 @@
 """The CRM's data model (DESIGN.md §3)."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +222,14 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The search index (web/search.py) is written in the same transaction as the row.
+        from web.search import customer_index
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Customer, instance=self)):
+            super().save(*args, **kwargs)
+            customer_index.index_instance(self, kwargs.get("update_fields"))
 
 
 class ConsultRecord(models.Model):

@@ -5,9 +5,11 @@ identified by its QQ number, and only missing customers are inserted."""
 import datetime
 import random
 
+from django.db import transaction
 from django.utils import timezone
 
 from web.models import ConsultRecord, Course, Customer, Gender, UserInfo
+from web.search import reindex_customers
 
 #: How many hand-crafted demo customers, and who holds them.
 DEMO_CUSTOMERS = 320
@@ -98,6 +100,7 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
         ]
     )
     by_qq = dict(Customer.objects.filter(qq__in=[row["qq"] for _i, row in new]).values_list("qq", "pk"))
+    reindex_customers(by_qq.values())  # bulk_create skips Customer.save: index the new rows here
     courses = list(Course.objects.order_by("pk"))
     links, records, last_dates = [], [], {}
     for index, row in new:
@@ -139,6 +142,13 @@ def _insert_extra(count: int, *, today: datetime.date) -> None:
             )
         )
         if len(batch) == 5000:
-            Customer.objects.bulk_create(batch)
+            _bulk_insert(batch)
             batch = []
-    Customer.objects.bulk_create(batch)
+    _bulk_insert(batch)
+
+
+def _bulk_insert(batch: list[Customer]) -> None:
+    """Insert ``batch`` and index it for search in one transaction (bulk_create skips Customer.save)."""
+    with transaction.atomic():
+        Customer.objects.bulk_create(batch)
+        reindex_customers(Customer.objects.filter(qq__in=[c.qq for c in batch]).values_list("pk", flat=True))

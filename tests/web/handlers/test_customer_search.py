@@ -39,23 +39,29 @@ def names(response) -> list[str]:
     return [next(cell for cell in row if cell and "<" not in cell) for row in cells]
 
 
-def test_a_number_finds_qq_numbers_starting_with_it(client, consultant):
+def test_a_number_finds_qq_numbers_containing_it_anywhere(client, consultant):
     CustomerFactory(name="开头", qq="52013140")
     CustomerFactory(name="中间", qq="99520131")
     CustomerFactory(name="完整", qq="5201")
+    CustomerFactory(name="别的", qq="88800002")
 
-    assert sorted(names(client.get(PUBLIC, {"q": "5201"}))) == ["完整", "开头"]
+    assert sorted(names(client.get(PUBLIC, {"q": "5201"}))) == ["中间", "完整", "开头"]
     assert names(client.get(PUBLIC, {"q": "52013140"})) == ["开头"]
+    # A middle part of a number (the complaint about the prefix match).
+    assert names(client.get(PUBLIC, {"q": "800002"})) == ["别的"]
+    # Two digits: shorter than the index answers, still a "contains" match.
+    assert sorted(names(client.get(PUBLIC, {"q": "02"}))) == ["别的"]
 
 
-def test_words_still_search_names_anywhere_and_qq_by_prefix(client, consultant):
+def test_words_search_names_and_qq_anywhere(client, consultant):
     CustomerFactory(name="王小明", qq="11110000")
     CustomerFactory(name="李明", qq="22220000")
     CustomerFactory(name="张三", qq="33330000")
 
     assert sorted(names(client.get(PUBLIC, {"q": "明"}))) == ["李明", "王小明"]
-    # Every word must match: a name word and a QQ prefix together narrow to one customer.
+    # Every word must match: a name word and a QQ part together narrow to one customer.
     assert names(client.get(PUBLIC, {"q": "明 2222"})) == ["李明"]
+    assert names(client.get(PUBLIC, {"q": "小明 1000"})) == ["王小明"]
 
 
 def test_sorting_by_qq_orders_every_page_by_qq(client, manager):
