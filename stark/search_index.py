@@ -65,14 +65,21 @@ def field_key(label_lower: str, field: str) -> int:
     return zlib.crc32(f"{label_lower}.{field}".encode()) & 0x7FFFFFFF
 
 
-def fragment_rows(gram_model, label_lower: str, fields: dict[str, int], values: Iterable[tuple]) -> list:
-    """SearchGram rows for ``(pk, value of field 1, value of field 2, …)`` tuples."""
+def fragment_tuples(label_lower: str, fields: dict[str, int], values: Iterable[tuple]) -> list[tuple[int, str, int]]:
+    """``(field key, gram, pk)`` for ``(pk, value of field 1, value of field 2, …)`` tuples (for raw bulk inserts)."""
     keyed = [(field_key(label_lower, field), min_length) for field, min_length in fields.items()]
     rows = []
     for pk, *field_values in values:
         for (key, min_length), value in zip(keyed, field_values, strict=True):
-            rows += [gram_model(field=key, gram=gram, object_id=pk) for gram in grams(value, min_length)]
+            rows += [(key, gram, pk) for gram in grams(value, min_length)]
     return rows
+
+
+def fragment_rows(gram_model, label_lower: str, fields: dict[str, int], values: Iterable[tuple]) -> list:
+    """SearchGram rows for ``(pk, value of field 1, value of field 2, …)`` tuples."""
+    return [
+        gram_model(field=key, gram=gram, object_id=pk) for key, gram, pk in fragment_tuples(label_lower, fields, values)
+    ]
 
 
 def rebuild_table(model, gram_model, fields: dict[str, int], using: str, batch: int = 20_000, progress=None) -> int:

@@ -5,7 +5,6 @@ identified by its QQ number, and only missing customers are inserted."""
 import datetime
 import random
 
-from django.db import transaction
 from django.utils import timezone
 
 from web.models import ConsultRecord, Course, Customer, Gender, UserInfo
@@ -14,9 +13,8 @@ from web.search import reindex_customers
 #: How many hand-crafted demo customers, and who holds them.
 DEMO_CUSTOMERS = 320
 PRIVATE_PER_CONSULTANT = 60
-#: QQ numbers of the demo customers start here; the bulk ``extra`` ones start at EXTRA_QQ_START.
+#: QQ numbers of the demo customers start here; a big school's (web.demo.scale) at SCALE_QQ_START.
 DEMO_QQ_START = 215_300_000
-EXTRA_QQ_START = 800_000_000
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈"
 GIVEN_NAMES = [
@@ -79,16 +77,14 @@ def _holder(index: int, users: dict[str, UserInfo]) -> UserInfo | None:
     return None
 
 
-def seed_customers(*, users: dict[str, UserInfo], extra: int = 0) -> None:
-    """Customers in the public pool and the consultants' pools; `extra` more, bulk-inserted, for benchmarks."""
+def seed_customers(*, users: dict[str, UserInfo]) -> None:
+    """Customers in the public pool and the consultants' pools (a big school: ``web.demo.scale``)."""
     today = timezone.localdate()
     rows = _demo_rows(today)
     existing = set(Customer.objects.filter(qq__in=[row["qq"] for row in rows]).values_list("qq", flat=True))
     new = [(index, row) for index, row in enumerate(rows) if row["qq"] not in existing]
     if new:
         _insert_demo(new, users=users, today=today)
-    if extra:
-        _insert_extra(extra, today=today)
 
 
 def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], today: datetime.date) -> None:
@@ -119,36 +115,3 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
     ConsultRecord.objects.bulk_create(records)
     for pk, date in last_dates.items():
         Customer.objects.filter(pk=pk).update(last_consult_date=date)
-
-
-def _insert_extra(count: int, *, today: datetime.date) -> None:
-    """``count`` more public customers (QQ EXTRA_QQ_START + n); only the missing ones are inserted."""
-    wanted = [str(EXTRA_QQ_START + n) for n in range(count)]
-    have = set(
-        Customer.objects.filter(qq__gte=wanted[0], qq__lte=wanted[-1], qq__startswith="8").values_list("qq", flat=True)
-    )
-    rng = random.Random(count)  # noqa: S311 - reproducible demo data, not security
-    batch = []
-    for n, qq in enumerate(wanted):
-        if qq in have:
-            continue
-        batch.append(
-            Customer(
-                qq=qq,
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
-                gender=Gender.MALE if n % 2 else Gender.FEMALE,
-                source=rng.choice(Customer.Source.values),
-                date=today - datetime.timedelta(days=n % 365),
-            )
-        )
-        if len(batch) == 5000:
-            _bulk_insert(batch)
-            batch = []
-    _bulk_insert(batch)
-
-
-def _bulk_insert(batch: list[Customer]) -> None:
-    """Insert ``batch`` and index it for search in one transaction (bulk_create skips Customer.save)."""
-    with transaction.atomic():
-        Customer.objects.bulk_create(batch)
-        reindex_customers(Customer.objects.filter(qq__in=[c.qq for c in batch]).values_list("pk", flat=True))
