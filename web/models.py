@@ -218,6 +218,8 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "date", "id"], name="customer_pool_date"),
             # Sorting a pool by name: the page's ids come from this index alone (no row reads).
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
+            # A pool filtered by gender (and source): its capped count reads this index alone.
+            models.Index(fields=["consultant", "gender", "source"], name="customer_pool_gender_source"),
         ]
 
     def __str__(self) -> str:

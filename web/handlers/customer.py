@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import DateRangeOption, Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
 from web.models import Customer, Department
@@ -74,6 +74,7 @@ class CustomerColumns:
         Option("source", is_multi=True),
         Option("status"),
         Option("course", is_multi=True),
+        DateRangeOption("date"),
     ]
 
 

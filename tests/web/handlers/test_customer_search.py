@@ -92,3 +92,37 @@ def test_course_filter_lists_a_customer_with_several_courses_once(client, consul
 
     response = client.get(PUBLIC + f"?course={python.pk}&course={linux.pk}")
     assert sorted(names(response)) == ["一门课", "两门课"]
+
+
+def test_combined_filters_and_date_range_give_the_rows_the_orm_gives(client, consultant):
+    import datetime
+
+    from web.models import Customer
+
+    python, linux = CourseFactory(name="Python"), CourseFactory(name="Linux")
+    today = datetime.date(2026, 6, 1)
+    for n in range(120):
+        customer = CustomerFactory(
+            name=f"筛选{n:03d}",
+            gender=["male", "female"][n % 2],
+            source=["website", "qq_group", "referral"][n % 3],
+            date=today - datetime.timedelta(days=n * 7 % 90),
+        )
+        if n % 4 < 2:
+            customer.course.add([python, linux][n % 4])
+    params = {
+        "gender": "male",
+        "source": ["website", "referral"],
+        "course": [python.pk],
+        "date_from": "2026-04-01",
+        "date_to": "2026-05-15",
+    }
+    expected = Customer.objects.filter(
+        consultant=None,
+        gender="male",
+        source__in=["website", "referral"],
+        course=python,
+        date__range=(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15)),
+    ).order_by("-date", "-id")
+    assert expected.exists()
+    assert names(client.get(PUBLIC, params)) == [c.name for c in expected][:20]
