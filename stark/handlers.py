@@ -43,8 +43,8 @@ from django.views.decorators.http import require_POST
 from stark.deletion import summarise_deletion
 from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
-from stark.pagination import StarkPaginator, get_page, page_links
-from stark.search import apply_fuzzy_search
+from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links
+from stark.search import IcontainsSearch
 from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
@@ -79,12 +79,20 @@ class StarkHandler:
     list_display: list[str | Callable] = []
     #: Lookups searched by the ``q`` parameter (a bare field name means ``__icontains``).
     search_list: list[str] = []
+    #: How ``q`` is searched: an object with ``apply(queryset, search_list, q)``; None: plain lookups
+    #: (``stark.search.IcontainsSearch``). ``stark.search_index.NgramSearch(index)``: a substring index.
+    search_backend: Any = None
     #: Combined-search rows: ``stark.search.Option`` / ``DateRangeOption`` instances.
     search_group: list = []
     #: Default ordering; the pk is always appended as a tie-breaker.
     order_list: list[str] = []
     #: Rows per page.
     per_page: int = 20
+    #: Count the list's rows exactly up to this many; beyond, show "10,000+" and page links that
+    #: reach past the current page (an exact count on demand via ``?count=exact``). None: always exact.
+    count_cap: int | None = 10_000
+    #: Seconds the exact count on demand may take (MariaDB ``max_statement_time``; SQLite too).
+    exact_count_timeout: float = 2.0
     #: Batch actions: methods decorated with ``@action``; e.g. ``StarkHandler.action_multi_delete``.
     action_list: list[Callable] = []
     #: A ModelForm class for add and change; None generates one with every editable field.
@@ -331,6 +339,9 @@ class StarkHandler:
     def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
         return list(self.search_list)
 
+    def get_search_backend(self, request: HttpRequest, *args, **kwargs) -> Any:
+        return self.search_backend or IcontainsSearch()
+
     def get_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return list(self.search_group)
 
@@ -339,6 +350,10 @@ class StarkHandler:
 
     def get_per_page(self, request: HttpRequest, *args, **kwargs) -> int:
         return self.per_page
+
+    def get_count_cap(self, request: HttpRequest, *args, **kwargs) -> int | None:
+        """Rows counted exactly at most (``count_cap``); None counts every row."""
+        return self.count_cap
 
     def get_action_list(self, request: HttpRequest, *args, **kwargs) -> list[Callable]:
         return list(self.action_list)
@@ -483,7 +498,8 @@ class StarkHandler:
         for bound in search_group:
             queryset = bound.filter(queryset)
         q = request.GET.get("q", "").strip()
-        return apply_fuzzy_search(queryset, self.get_search_list(request, *args, **kwargs), q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        return backend.apply(queryset, self.get_search_list(request, *args, **kwargs), q)
 
     def bind_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return [
@@ -582,12 +598,19 @@ class StarkHandler:
         queryset = self.apply_related(
             request, queryset, [c.field_name for c in columns if c.field_name], *args, **kwargs
         )
-        paginator = StarkPaginator(queryset, self.get_per_page(request, *args, **kwargs))
+        paginator = StarkPaginator(
+            queryset,
+            self.get_per_page(request, *args, **kwargs),
+            count_cap=self.get_count_cap(request, *args, **kwargs),
+            want_exact=request.GET.get("count") == "exact",
+            exact_count_timeout=self.exact_count_timeout,
+        )
         page = get_page(paginator, request.GET.get("page"))
         rows = [[self.render_cell(request, column, obj, *args, **kwargs) for column in columns] for obj in page]
 
         link_query = request.GET.copy()
         link_query.pop("page", None)
+        link_query.pop("count", None)  # an exact count is asked for one page at a time
         # A new search keeps the filters and the sort, and starts again from page 1.
         hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
         base_context = self.get_context(request, *args, **kwargs)
@@ -599,6 +622,9 @@ class StarkHandler:
             "page": page,
             "page_links": page_links(page, link_query) if paginator.num_pages > 1 else [],
             "total": paginator.count,
+            "total_floor": f"{paginator.count_floor:,}" if paginator.is_capped else None,
+            "exact_count_url": exact_count_url(request.GET) if paginator.is_capped else None,
+            "exact_timed_out": paginator.exact_timed_out,
             "q": q,
             "has_search": bool(search_list),
             "search_hidden": hidden_for_search,
@@ -613,7 +639,8 @@ class StarkHandler:
 
     def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
         """Counts per value, each computed with every *other* filter applied (like Django admin)."""
-        base = apply_fuzzy_search(self.get_scoped_queryset(request, *args, **kwargs), search_list, q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        base = backend.apply(self.get_scoped_queryset(request, *args, **kwargs), search_list, q)
         for bound in search_group:
             if bound.kind != "links":
                 continue

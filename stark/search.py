@@ -69,6 +69,17 @@ def apply_fuzzy_search(queryset: QuerySet, search_list: Sequence[str], q: str) -
     return queryset
 
 
+class IcontainsSearch:
+    """The default search backend: ``apply_fuzzy_search`` (plain lookups, ``icontains`` for bare fields).
+
+    A backend is any object with ``apply(queryset, search_list, q) -> QuerySet`` returning the rows
+    where every word of ``q`` matches one lookup; ``stark.search_index.NgramSearch`` is another.
+    """
+
+    def apply(self, queryset: QuerySet, search_list: Sequence[str], q: str) -> QuerySet:
+        return apply_fuzzy_search(queryset, search_list, q)
+
+
 @dataclass
 class FilterLink:
     text: str

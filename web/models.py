@@ -1,7 +1,7 @@
 """The CRM's data model (DESIGN.md §3)."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -218,10 +218,20 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "date", "id"], name="customer_pool_date"),
             # Sorting a pool by name: the page's ids come from this index alone (no row reads).
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
+            # A pool filtered by gender (and source): its capped count reads this index alone.
+            models.Index(fields=["consultant", "gender", "source"], name="customer_pool_gender_source"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The search index (web/search.py) is written in the same transaction as the row.
+        from web.search import customer_index
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Customer, instance=self)):
+            super().save(*args, **kwargs)
+            customer_index.index_instance(self, kwargs.get("update_fields"))
 
 
 class ConsultRecord(models.Model):

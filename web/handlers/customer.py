@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import DateRangeOption, Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
 from web.models import Customer, Department
+from web.search import customer_search
 from web.selectors.customers import (
     consult_records_public,
     customers_all,
@@ -60,18 +61,11 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
 class CustomerColumns:
     """Columns shared by the three customer lists."""
 
-    #: A QQ number is searched by its beginning: that is how people type one, and a prefix can
-    #: use the unique index on ``qq`` instead of reading every row (docs/performance.md).
-    search_list = ["name", "qq__startswith"]
+    #: Any part of a name or of a QQ number, found through the customer search index
+    #: (web/search.py) instead of reading every row; results equal LIKE '%…%' (docs/performance.md).
+    search_list = ["name", "qq"]
+    search_backend = customer_search
     order_list = ["-date", "-id"]
-
-    def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
-        words = request.GET.get("q", "").split()
-        if words and all(word.isascii() and word.isdigit() for word in words):
-            # Only digits: a QQ number (or its start), never part of a name. Searching the name
-            # too would make the database read every row of the pool again.
-            return ["qq__startswith"]
-        return super().get_search_list(request, *args, **kwargs)
 
     #: The columns the public and private pools share, and their filters.
     pool_columns = ["name", "qq", "gender", "status", "source", "course", "date"]
@@ -80,6 +74,7 @@ class CustomerColumns:
         Option("source", is_multi=True),
         Option("status"),
         Option("course", is_multi=True),
+        DateRangeOption("date"),
     ]
 
 
