@@ -174,6 +174,24 @@ class Customer(models.Model):
     qq = models.CharField(
         _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
     )
+    # Optional contacts, unique when given. NULL (not "") when empty: a unique index allows any
+    # number of NULLs on SQLite and MariaDB alike, so no conditional constraint is needed.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this mobile number already exists.")},
+    )
+    wechat = models.CharField(
+        _("WeChat"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this WeChat ID already exists.")},
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNSIGNED)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QQ_GROUP)

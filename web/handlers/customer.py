@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from stark.utils import check_permission, clean_pks
-from web.forms.customer import AssignForm, CustomerForm
+from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.models import Customer, Department
 from web.selectors.customers import (
     consult_records_public,
@@ -60,9 +60,10 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
 class CustomerColumns:
     """Columns shared by the three customer lists."""
 
-    #: A QQ number is searched by its beginning: that is how people type one, and a prefix can
-    #: use the unique index on ``qq`` instead of reading every row (docs/performance.md).
-    search_list = ["name", "qq__startswith"]
+    #: A QQ number (and a mobile number or WeChat ID) is searched by its beginning: that is how
+    #: people type one, and a prefix can use the column's unique index instead of reading every
+    #: row (docs/performance.md).
+    search_list = ["name", "qq__startswith", "mobile__startswith", "wechat__startswith"]
     order_list = ["-date", "-id"]
 
     def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
@@ -70,11 +71,11 @@ class CustomerColumns:
         if words and all(word.isascii() and word.isdigit() for word in words):
             # Only digits: a QQ number (or its start), never part of a name. Searching the name
             # too would make the database read every row of the pool again.
-            return ["qq__startswith"]
+            return ["qq__startswith", "mobile__startswith", "wechat__startswith"]
         return super().get_search_list(request, *args, **kwargs)
 
     #: The columns the public and private pools share, and their filters.
-    pool_columns = ["name", "qq", "gender", "status", "source", "course", "date"]
+    pool_columns = ["name", "qq", "mobile", "gender", "status", "source", "course", "date"]
     search_group = [
         Option("gender"),
         Option("source", is_multi=True),
@@ -271,14 +272,23 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
                     % {"cap": full.cap},
                 )
             except IntegrityError:
-                # Someone saved the same QQ between the form's uniqueness check and our insert.
-                form.add_error("qq", Customer._meta.get_field("qq").error_messages["unique"])
+                # Someone saved the same QQ (or mobile, WeChat) between the form's check and our insert.
+                self._report_duplicate(form)
             else:
                 messages.success(
                     request, gettext("Added customer “%(name)s” to your private pool.") % {"name": customer}
                 )
                 return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
         return self.render_form(request, form, True, *args, **kwargs)
+
+    @staticmethod
+    def _report_duplicate(form) -> None:
+        for field in DUPLICATE_MESSAGES:
+            error = duplicate_error(field=field, value=form.cleaned_data.get(field))
+            if error is not None:
+                form.add_error(field, error)
+                return
+        form.add_error("qq", Customer._meta.get_field("qq").error_messages["unique"])
 
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs) -> Customer:
         # Only the change page gets here (add_view above does its own saving).
