@@ -74,6 +74,20 @@ class CustomerColumns:
             return ["qq__startswith", "mobile__startswith", "wechat__startswith"]
         return super().get_search_list(request, *args, **kwargs)
 
+    has_export_btn = True
+
+    def get_export_list(self, request: HttpRequest, *args, **kwargs) -> list:
+        # The list's field columns, with what a spreadsheet needs besides: the id (to match
+        # rows again later) and every contact, whether or not the list has room to show it.
+        contacts = ["mobile", "wechat"]
+        columns = [
+            entry
+            for entry in self.get_list_display(request, *args, **kwargs)
+            if isinstance(entry, str) and entry not in contacts
+        ]
+        position = columns.index("qq") + 1 if "qq" in columns else len(columns)
+        return ["id", *columns[:position], *contacts, *columns[position:]]
+
     #: The columns the public and private pools share, and their filters.
     pool_columns = ["name", "qq", "mobile", "gender", "status", "source", "course", "date"]
     search_group = [
@@ -341,6 +355,6 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return customers_all()
 
     def get_urls(self) -> list:
-        return [url for url in super().get_urls() if url.name == self.get_list_url_name()]
+        return [url for url in super().get_urls() if url.name in {self.get_list_url_name(), self.get_export_url_name()}]
 
     list_title = _("All customers")
