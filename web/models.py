@@ -480,3 +480,26 @@ class ClassChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_kind_display()}"
+
+
+class CustomerImport(models.Model):
+    """A spreadsheet of leads uploaded for import into the public pool, kept until it is confirmed
+    (then deleted) or for at most a day. In the database, never under a public URL; only its
+    uploader may preview or confirm it."""
+
+    uploader = models.ForeignKey(
+        UserInfo, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="customer_imports"
+    )
+    created = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    #: The source the upload page chose; every imported customer gets it.
+    source = models.CharField(_("source"), max_length=16, choices=Customer.Source.choices)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename

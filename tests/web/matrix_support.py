@@ -109,6 +109,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:web_customer_priv_export": _only(CONSULTANT),
     "stark:web_paymentrecord_check_export": _only(FINANCE),
     "stark:web_student_export": _only(TEACHER),
+    "stark:web_customer_pub_import": _only(OPS),
     # class teacher: "score records"
     "stark:web_scorerecord_list": _only(TEACHER),
     "stark:web_scorerecord_add": _only(TEACHER),

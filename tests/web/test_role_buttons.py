@@ -54,6 +54,7 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
             "stark:web_customer_pub_change",
             "stark:web_customer_pub_record",
             "stark:web_customer_pub_export",  # issue 14
+            "stark:web_customer_pub_import",  # issue 14
         },
         {"stark:web_customer_pub_multi_claim", "stark:web_customer_pub_multi_assign"},
     ),

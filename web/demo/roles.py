@@ -97,6 +97,7 @@ ACTION_TITLES = {
     "change": "编辑",
     "delete": "删除",
     "export": "导出",
+    "import": "导入",
     "record": "跟进记录",
     "reset_pwd": "重置密码",
     "attendance": "批量考勤",
@@ -155,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_change",
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_export",  # issue 14
+        f"{CUSTOMER_PUB}_import",  # issue 14
     ),
     "财务": (
         "stark:web_paymentrecord_check_list",

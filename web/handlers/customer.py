@@ -23,6 +23,7 @@ from stark.handlers import StarkHandler, action
 from stark.search import Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
+from web.handlers.customer_import import CustomerImportMixin
 from web.models import Customer, Department
 from web.selectors.customers import (
     consult_records_public,
@@ -98,7 +99,7 @@ class CustomerColumns:
     ]
 
 
-class PublicCustomerHandler(CustomerColumns, StarkHandler):
+class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
     """公户: customers nobody holds. Operations add and edit them; consultants claim them;
     the sales manager assigns them to a consultant."""
 
@@ -114,7 +115,13 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
         return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
 
     def extra_urls(self) -> list:
-        return [path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record"))]
+        return [
+            path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record")),
+            *self.import_urls(),
+        ]
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        return {**super().get_context(request, *args, **kwargs), "import_url": self.get_import_url(request)}
 
     list_title = _("Public pool")
 
