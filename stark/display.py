@@ -88,6 +88,8 @@ def field_html(obj: models.Model, field: models.Field) -> SafeString:
 #: What a spreadsheet may take as the start of a formula (or of a command, in older Excel):
 #: ASCII and full-width (Excel on Chinese systems reads ＝ as =) signs, and tab / CR / LF.
 FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+#: A first character that needs a closer look (a formula start, or spaces that may hide one).
+_SUSPECT_STARTS = FORMULA_STARTS | {" "}
 #: A plain negative amount (a refund) is a number, not a formula: it is left as it is.
 _NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?\Z")
 
@@ -99,7 +101,10 @@ def neutralise_cell(value: object) -> str:
     skips — gets a leading ``'``, which spreadsheets read as "this is text" and do not show.
     Every export (stark's CSV and XLSX writers, the import's rejected-rows file) goes through here.
     """
-    text = "" if value is None else str(value)
+    text = value if value.__class__ is str else ("" if value is None else str(value))
+    # Most cells are decided by their first character (an export calls this millions of times).
+    if not text or text[0] not in _SUSPECT_STARTS:
+        return text
     stripped = text.lstrip(" ")
     if stripped and stripped[0] in FORMULA_STARTS and not _NEGATIVE_NUMBER.match(text):
         return "'" + text

@@ -44,7 +44,8 @@ def _csv_parts(headers: list[str], chunks: Iterable[list[list]]) -> Iterator[str
     for rows in chunks:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([[neutralise_cell(cell) for cell in row] for row in rows])
+        # Numbers are written as they are (a number is never a formula); text is neutralised.
+        writer.writerows([[neutralise_cell(cell) if cell.__class__ is str else cell for cell in row] for row in rows])
         yield buffer.getvalue()
 
 

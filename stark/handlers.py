@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
 from django.http import (
@@ -767,32 +767,26 @@ class _ValueRows:
         self.converters = {field.name: export_converter(field) for field in self.plain if not field.is_relation}
         self.labels: dict[str, dict] = {field.name: {} for field in self.fields if field.is_relation}
 
-    def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[list]]:
+    def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
+        self.db = queryset.db
         positions = {field.name: index + 1 for index, field in enumerate(self.plain)}
         for rows in keyset_chunks(queryset, ["pk", *[field.attname for field in self.plain]], size):
-            m2m = {
-                field.name: self._m2m_labels(field, [row[0] for row in rows])
-                for field in self.fields
-                if field.many_to_many
-            }
-            fk = {
-                field.name: self._fk_labels(field, {row[positions[field.name]] for row in rows})
-                for field in self.plain
-                if field.is_relation
-            }
-            cells = []
-            for row in rows:
-                out = []
-                for field in self.fields:
-                    if field.many_to_many:
-                        out.append(", ".join(m2m[field.name].get(row[0], ())))
-                    elif field.is_relation:
-                        value = row[positions[field.name]]
-                        out.append("" if value is None else fk[field.name].get(value, ""))
-                    else:
-                        out.append(self.converters[field.name](row[positions[field.name]]))
-                cells.append(out)
-            yield cells
+            # Built column by column with list comprehensions, then zipped into rows: a million
+            # rows times a dozen columns is where an export spends its time.
+            columns = []
+            for field in self.fields:
+                if field.many_to_many:
+                    labels = self._m2m_labels(field, [row[0] for row in rows])
+                    columns.append([", ".join(labels.get(row[0], ())) for row in rows])
+                    continue
+                index = positions[field.name]
+                if field.is_relation:
+                    labels = self._fk_labels(field, {row[index] for row in rows})
+                    columns.append([labels.get(row[index], "") for row in rows])
+                else:
+                    convert = self.converters[field.name]
+                    columns.append([convert(row[index]) for row in rows])
+            yield list(zip(*columns, strict=True))
 
     def _labels_for(self, field: models.Field, ids: set) -> dict:
         """``str()`` of the related rows with ``ids`` (one query for those not yet cached)."""
@@ -812,11 +806,18 @@ class _ValueRows:
 
     def _m2m_labels(self, field: models.Field, pks: list) -> dict[object, list[str]]:
         through = field.remote_field.through
-        source = through._meta.get_field(field.m2m_field_name()).attname
-        target = through._meta.get_field(field.m2m_reverse_field_name()).attname
-        links = list(
-            through._base_manager.filter(**{f"{source}__in": pks}).order_by(target).values_list(source, target)
+        source = through._meta.get_field(field.m2m_field_name()).column
+        target = through._meta.get_field(field.m2m_reverse_field_name()).column
+        quote = connections[self.db].ops.quote_name
+        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM costs more per row
+        # (each value prepared and resolved) than the rest of the row. Names come from the model.
+        sql = (
+            f"SELECT {quote(source)}, {quote(target)} FROM {quote(through._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(source)} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {quote(target)}"
         )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, pks)
+            links = cursor.fetchall()
         labels = self._labels_for(field, {target_id for _source, target_id in links})
         by_row: dict[object, list[str]] = {}
         for source_id, target_id in links:
