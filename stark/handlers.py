@@ -6,7 +6,6 @@ ever stored on it. Every hook receives the request (and the URL's extra kwargs) 
 
 from __future__ import annotations
 
-import csv
 import functools
 import html
 import types
@@ -19,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
 from django.http import (
@@ -28,7 +27,6 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -41,8 +39,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from stark.deletion import summarise_deletion
-from stark.display import export_text, field_html, field_text
+from stark.display import export_converter, export_value, field_html, field_text
+from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
+from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links
 from stark.search import IcontainsSearch
 from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
@@ -633,7 +633,7 @@ class StarkHandler:
             "add_url": self.reverse_add_url(request, *args, **kwargs)
             if self.get_has_add_btn(request, *args, **kwargs)
             else None,
-            "export_url": self.reverse_export_url(request, *args, **kwargs),
+            **self.get_export_context(request, paginator.count, *args, **kwargs),
         }
         return TemplateResponse(request, self.get_template_names("list"), context)
 
@@ -725,36 +725,89 @@ class StarkHandler:
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop("format", None)
         return f"{url}?{query.urlencode()}" if query else url
 
-    def export_view(self, request: HttpRequest, *args, **kwargs) -> StreamingHttpResponse:
-        """The filtered, sorted list as CSV, streamed in chunks (UTF-8 with BOM for Excel)."""
+    def get_export_context(self, request: HttpRequest, total: Any, *args, **kwargs) -> dict[str, Any]:
+        """The list's export links (CSV and XLSX) and the row count shown on the button."""
+        url = self.reverse_export_url(request, *args, **kwargs)
+        if url is None:
+            return {"export_url": None}
+        separator = "&" if "?" in url else "?"
+        return {
+            "export_url": url,
+            "export_xlsx_url": f"{url}{separator}format=xlsx",
+            "export_count": f"{total:,}" if isinstance(total, int) else total,
+        }
+
+    def export_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The filtered, sorted list (every page) as CSV, or XLSX with ``format=xlsx``, streamed."""
         entries = self.get_export_list(request, *args, **kwargs)
         columns = [self._make_column(request, entry, *args, **kwargs) for entry in entries]
         list_columns = self.get_columns(request, *args, **kwargs)
         queryset = self.get_list_queryset(request, *args, **kwargs)
         queryset = self.apply_ordering(request, queryset, self.get_sort_keys(list_columns), *args, **kwargs)
-        queryset = self.apply_related(request, queryset, [c.field_name for c in columns if c.field_name])
-        response = StreamingHttpResponse(
-            self._csv_lines(request, columns, queryset, *args, **kwargs), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.opts.model_name}.csv"'
-        return response
+        headers = [html.unescape(strip_tags(str(column.header))) for column in columns]
+        chunks = self.iter_export_chunks(request, columns, queryset, *args, **kwargs)
+        filename = self.get_export_filename(request, *args, **kwargs)
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(headers, chunks, filename, sheet=str(capfirst(self.opts.verbose_name_plural)))
+        return csv_response(headers, chunks, filename)
 
-    def _csv_lines(self, request: HttpRequest, columns: list[Column], queryset: QuerySet, *args, **kwargs) -> Iterator:
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # the BOM tells Excel the file is UTF-8
-        yield writer.writerow([export_text(html.unescape(strip_tags(column.header))) for column in columns])
-        fields = [None if column.display else self.opts.get_field(column.field_name) for column in columns]
-        for obj in queryset.iterator(chunk_size=self.export_chunk_size):
-            cells = []
-            for column, model_field in zip(columns, fields, strict=True):
-                if model_field is None:
-                    value = html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs))))
+    def get_export_filename(self, request: HttpRequest, *args, **kwargs) -> str:
+        """The download's name without extension (ASCII: safe in every browser's header parsing)."""
+        return self.url_name_stem
+
+    def iter_export_chunks(
+        self, request: HttpRequest, columns: list[Column], queryset: QuerySet, *args, **kwargs
+    ) -> Iterator[list[list]]:
+        """The export's cells, a list of rows per database round trip (``export_chunk_size`` rows).
+
+        Rows are read by keyset (``stark.keyset``), one query per chunk, so no driver ever buffers
+        the whole result. When every column is a model field, the rows are read as values — no
+        model instances — with FK labels cached and M2M labels fetched once per chunk.
+        """
+        size = self.get_export_chunk_size(request, *args, **kwargs)
+        try:
+            if all(column.field_name for column in columns):
+                yield from _ValueRows(self.model, [column.field_name for column in columns]).chunks(queryset, size)
+            else:
+                for pks in keyset_chunks(queryset, ["pk"], size):
+                    ids = [row[0] for row in pks]
+                    objects = self.apply_related(request, queryset.filter(pk__in=ids), self._field_names(columns))
+                    by_pk = objects.order_by().in_bulk(ids)
+                    yield [self._export_row(request, columns, by_pk[pk], *args, **kwargs) for pk in ids if pk in by_pk]
+        except KeysetUnsupported:
+            # An ordering keyset cannot follow (an expression): one query, read in chunks.
+            objects = self.apply_related(request, queryset, self._field_names(columns))
+            chunk = []
+            for obj in objects.iterator(chunk_size=size):
+                chunk.append(self._export_row(request, columns, obj, *args, **kwargs))
+                if len(chunk) == size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+    def get_export_chunk_size(self, request: HttpRequest, *args, **kwargs) -> int:
+        return self.export_chunk_size
+
+    @staticmethod
+    def _field_names(columns: list[Column]) -> list[str]:
+        return [column.field_name for column in columns if column.field_name]
+
+    def _export_row(self, request: HttpRequest, columns: list[Column], obj: models.Model, *args, **kwargs) -> list:
+        row = []
+        for column in columns:
+            if column.display is not None:
+                row.append(html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs)))))
+            else:
+                model_field = self.opts.get_field(column.field_name)
+                if model_field.many_to_many or model_field.is_relation:
+                    row.append(field_text(obj, model_field, for_export=True))
                 else:
-                    value = field_text(obj, model_field, for_export=True)
-                cells.append(export_text(value))
-            yield writer.writerow(cells)
+                    row.append(export_value(model_field, getattr(obj, model_field.attname)))
+        return row
 
     # ------------------------------------------------------------------ add / change / delete
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
@@ -831,11 +884,75 @@ class StarkHandler:
         return TemplateResponse(request, self.get_template_names("delete"), context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+class _ValueRows:
+    """Export rows of field columns read with ``values_list`` (no model instances: several times faster)."""
 
-    def write(self, value: str) -> str:
-        return value
+    #: FK labels remembered across chunks (a consultant appears on many rows); beyond this the
+    #: cache starts again, so a column with a million distinct rows does not grow memory.
+    label_cache_size = 10_000
+
+    def __init__(self, model: type[models.Model], names: list[str]) -> None:
+        self.fields = [model._meta.get_field(name) for name in names]
+        self.plain = [field for field in self.fields if not field.many_to_many]
+        self.converters = {field.name: export_converter(field) for field in self.plain if not field.is_relation}
+        self.labels: dict[str, dict] = {field.name: {} for field in self.fields if field.is_relation}
+
+    def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
+        self.db = queryset.db
+        positions = {field.name: index + 1 for index, field in enumerate(self.plain)}
+        for rows in keyset_chunks(queryset, ["pk", *[field.attname for field in self.plain]], size):
+            # Built column by column with list comprehensions, then zipped into rows: a million
+            # rows times a dozen columns is where an export spends its time.
+            columns = []
+            for field in self.fields:
+                if field.many_to_many:
+                    labels = self._m2m_labels(field, [row[0] for row in rows])
+                    columns.append([", ".join(labels.get(row[0], ())) for row in rows])
+                    continue
+                index = positions[field.name]
+                if field.is_relation:
+                    labels = self._fk_labels(field, {row[index] for row in rows})
+                    columns.append([labels.get(row[index], "") for row in rows])
+                else:
+                    convert = self.converters[field.name]
+                    columns.append([convert(row[index]) for row in rows])
+            yield list(zip(*columns, strict=True))
+
+    def _labels_for(self, field: models.Field, ids: set) -> dict:
+        """``str()`` of the related rows with ``ids`` (one query for those not yet cached)."""
+        cache = self.labels[field.name]
+        missing = [value for value in ids if value is not None and value not in cache]
+        if missing:
+            if len(cache) + len(missing) > self.label_cache_size:
+                cache.clear()
+            related = field.related_model
+            target = field.target_field.attname if not field.many_to_many else related._meta.pk.attname
+            for obj in related._base_manager.filter(**{f"{target}__in": missing}):
+                cache[getattr(obj, target)] = str(obj)
+        return cache
+
+    def _fk_labels(self, field: models.Field, ids: set) -> dict:
+        return self._labels_for(field, ids)
+
+    def _m2m_labels(self, field: models.Field, pks: list) -> dict[object, list[str]]:
+        through = field.remote_field.through
+        source = through._meta.get_field(field.m2m_field_name()).column
+        target = through._meta.get_field(field.m2m_reverse_field_name()).column
+        quote = connections[self.db].ops.quote_name
+        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM costs more per row
+        # (each value prepared and resolved) than the rest of the row. Names come from the model.
+        sql = (
+            f"SELECT {quote(source)}, {quote(target)} FROM {quote(through._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(source)} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {quote(target)}"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, pks)
+            links = cursor.fetchall()
+        labels = self._labels_for(field, {target_id for _source, target_id in links})
+        by_row: dict[object, list[str]] = {}
+        for source_id, target_id in links:
+            by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
+        return by_row
 
 
 def _unbound(entry: Any) -> Any:

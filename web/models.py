@@ -174,6 +174,24 @@ class Customer(models.Model):
     qq = models.CharField(
         _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
     )
+    # Optional contacts, unique when given. NULL (not "") when empty: a unique index allows any
+    # number of NULLs on SQLite and MariaDB alike, so no conditional constraint is needed.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this mobile number already exists.")},
+    )
+    wechat = models.CharField(
+        _("WeChat"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this WeChat ID already exists.")},
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNSIGNED)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QQ_GROUP)
@@ -472,3 +490,26 @@ class ClassChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_kind_display()}"
+
+
+class CustomerImport(models.Model):
+    """A spreadsheet of leads uploaded for import into the public pool, kept until it is confirmed
+    (then deleted) or for at most a day. In the database, never under a public URL; only its
+    uploader may preview or confirm it."""
+
+    uploader = models.ForeignKey(
+        UserInfo, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="customer_imports"
+    )
+    created = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    #: The source the upload page chose; every imported customer gets it.
+    source = models.CharField(_("source"), max_length=16, choices=Customer.Source.choices)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -16,7 +16,7 @@ from stark.search_index import NgramIndex, NgramSearch
 #: searched with a plain LIKE): any part of a name, down to one character (a surname); any part
 #: of at least 3 digits of a number. Adding a field is one entry here, then
 #: ``manage.py search_index --rebuild`` (or a data migration) for the rows that exist.
-CUSTOMER_SEARCH_FIELDS = {"name": 1, "qq": 3}
+CUSTOMER_SEARCH_FIELDS = {"name": 1, "qq": 3, "mobile": 3, "wechat": 3}
 
 customer_index = NgramIndex("web.Customer", CUSTOMER_SEARCH_FIELDS)
 

@@ -49,7 +49,13 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         set(),
     ),
     "stark:web_customer_pub_list": (
-        {"stark:web_customer_pub_add", "stark:web_customer_pub_change", "stark:web_customer_pub_record"},
+        {
+            "stark:web_customer_pub_add",
+            "stark:web_customer_pub_change",
+            "stark:web_customer_pub_record",
+            "stark:web_customer_pub_export",  # issue 14
+            "stark:web_customer_pub_import",  # issue 14
+        },
         {"stark:web_customer_pub_multi_claim", "stark:web_customer_pub_multi_assign"},
     ),
     "stark:web_customer_priv_list": (
@@ -58,17 +64,18 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
             "stark:web_customer_priv_change",
             "stark:web_consultrecord_list",
             "stark:web_paymentrecord_list",
+            "stark:web_customer_priv_export",  # issue 14
         },
         {"stark:web_customer_priv_multi_release"},
     ),
-    "stark:web_customer_all_list": (set(), set()),
+    "stark:web_customer_all_list": ({"stark:web_customer_all_export"}, set()),  # issue 14: export
     "stark:web_consultrecord_list": (
         {"stark:web_consultrecord_add", "stark:web_consultrecord_change", "stark:web_consultrecord_delete"},
         set(),
     ),
     "stark:web_paymentrecord_list": ({"stark:web_paymentrecord_add"}, set()),
     "stark:web_paymentrecord_check_list": (
-        set(),
+        {"stark:web_paymentrecord_check_export"},  # issue 14
         {"stark:web_paymentrecord_check_multi_confirm", "stark:web_paymentrecord_check_multi_reject"},
     ),
     "stark:web_student_list": (
@@ -77,6 +84,7 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
             "stark:web_scorerecord_list",
             "stark:web_talkrecord_list",
             "stark:web_classchange_list",
+            "stark:web_student_export",  # issue 14
         },
         set(),
     ),

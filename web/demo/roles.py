@@ -97,6 +97,7 @@ ACTION_TITLES = {
     "change": "编辑",
     "delete": "删除",
     "export": "导出",
+    "import": "导入",
     "record": "跟进记录",
     "reset_pwd": "重置密码",
     "attendance": "批量考勤",
@@ -131,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_multi_assign",
         "stark:web_customer_all_list",
+        "stark:web_customer_all_export",  # issue 14
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",
@@ -146,18 +148,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_consultrecord_delete",
         "stark:web_paymentrecord_list",
         "stark:web_paymentrecord_add",
+        f"{CUSTOMER_PRIV}_export",  # issue 14
     ),
     "运营": (
         f"{CUSTOMER_PUB}_list",
         f"{CUSTOMER_PUB}_add",
         f"{CUSTOMER_PUB}_change",
         f"{CUSTOMER_PUB}_record",
+        f"{CUSTOMER_PUB}_export",  # issue 14
+        f"{CUSTOMER_PUB}_import",  # issue 14
     ),
     "财务": (
         "stark:web_paymentrecord_check_list",
         "stark:web_paymentrecord_check_multi_confirm",
         "stark:web_paymentrecord_check_multi_reject",
         "stark:web_student_list",
+        "stark:web_paymentrecord_check_export",  # issue 14
     ),
     "班主任": (
         "stark:web_classlist_list",
@@ -176,6 +182,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_courserecord_delete",
         "stark:web_courserecord_multi_init",
         "stark:web_courserecord_attendance",
+        "stark:web_student_export",  # issue 14
     ),
 }
 USER_ROLES = {
