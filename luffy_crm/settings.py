@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG is off unless set, and a missing
 SECRET_KEY with DEBUG off stops start-up with a clear message.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -165,7 +166,11 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+# How many reverse proxies stand in front of the app (0 = none). Only then are X-Forwarded-For
+# (the client's address) and X-Forwarded-Proto believed: any client can send those headers.
+# BEHIND_HTTPS_PROXY=1 is the older spelling of one trusted proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=int(env.bool("BEHIND_HTTPS_PROXY", default=False)))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -197,3 +202,21 @@ STARK_PERMISSION_CHECK = "rbac.permissions.stark_has_permission"
 # --- CRM business rules ------------------------------------------------------------------
 # Most unsigned customers one consultant may hold in their private pool.
 CUSTOMER_PRIVATE_POOL_CAP = env.int("CUSTOMER_PRIVATE_POOL_CAP", default=150)
+
+# --- Security (issue 16) ---------------------------------------------------------------
+# Login lockout (django-axes, database handler: the counts are shared by every app process).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Failed logins within the cool-off time that lock a user name, and separately a client address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "web.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "web.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success must not wipe the failures counted against this address (an attacker holding one
+# account could otherwise reset the per-address count between guesses at others).
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False

@@ -1,5 +1,7 @@
 """The CRM's pages: each model registered with stark, one handler module per model or flow."""
 
+from axes.models import AccessAttempt
+
 from stark.sites import site
 from web.handlers.classchange import ClassChangeCheckHandler, ClassChangeHandler
 from web.handlers.classlist import ClassListHandler
@@ -8,6 +10,7 @@ from web.handlers.course import CourseHandler
 from web.handlers.courserecord import CourseRecordHandler
 from web.handlers.customer import AllCustomerHandler, PrivateCustomerHandler, PublicCustomerHandler
 from web.handlers.department import DepartmentHandler
+from web.handlers.lockout import LockoutHandler
 from web.handlers.payment_check import PaymentCheckHandler
 from web.handlers.paymentrecord import PaymentRecordHandler
 from web.handlers.school import SchoolHandler
@@ -55,3 +58,6 @@ site.register(CourseRecord, CourseRecordHandler)
 site.register(TalkRecord, TalkRecordHandler)
 site.register(ClassChange, ClassChangeHandler)
 site.register(ClassChange, ClassChangeCheckHandler, prefix="check")
+
+# Security (issue 16): login lockouts kept by django-axes, unlocked by the administrator.
+site.register(AccessAttempt, LockoutHandler)
