@@ -220,3 +220,19 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # account could otherwise reset the per-address count between guesses at others).
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
+
+# Passwords: Argon2 first; a hash made by another hasher is upgraded at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The similarity check misses a user name repeated ("lecturer2lecturer2" for lecturer2).
+    {"NAME": "web.password_validation.UsernameInPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
