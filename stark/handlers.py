@@ -274,8 +274,22 @@ class StarkHandler:
         return [c for c in self.get_list_display(request, *args, **kwargs) if _unbound(c) not in builtins]
 
     def save(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
-        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super."""
+        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super.
+
+        Raise ``django.core.exceptions.ValidationError`` to refuse the save (say, a service finds the
+        data changed since the form was validated): the add/change page shows it as a form error
+        (a dict of messages goes to those fields) and everything ``save`` wrote is rolled back.
+        """
         return form.save()
+
+    def _save_or_form_error(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
+        """``save`` inside a savepoint; a ``ValidationError`` it raises becomes the form's error (None returned)."""
+        try:
+            with transaction.atomic():
+                return self.save(request, form, is_update, *args, **kwargs) or form.instance
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return None
 
     def get_template_names(self, kind: str) -> list[str]:
         explicit = getattr(self, f"{kind}_template", None)
@@ -468,6 +482,9 @@ class StarkHandler:
 
     def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
+            # The page's context first: a nested list looks up its parent there, and a parent
+            # outside the user's scope must refuse a POST with 404 exactly as it refuses a GET.
+            self.get_context(request, *args, **kwargs)
             return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
         columns = self.get_columns(request, *args, **kwargs)
         search_group = self.bind_search_group(request, *args, **kwargs)
@@ -658,7 +675,9 @@ class StarkHandler:
     def add_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         form = self.get_form(request, True, None, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, False, *args, **kwargs) or form.instance
+            obj = self._save_or_form_error(request, form, False, *args, **kwargs)
+            if obj is None:
+                return self.render_form(request, form, True, *args, **kwargs)
             messages.success(
                 request, gettext("Added %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )
@@ -669,7 +688,10 @@ class StarkHandler:
         obj = self.get_object(request, pk, *args, **kwargs)
         form = self.get_form(request, False, obj, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, True, *args, **kwargs) or form.instance
+            saved = self._save_or_form_error(request, form, True, *args, **kwargs)
+            if saved is None:
+                return self.render_form(request, form, False, *args, **kwargs)
+            obj = saved
             messages.success(
                 request, gettext("Saved %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )

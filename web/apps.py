@@ -6,3 +6,9 @@ class WebConfig(AppConfig):
     name = "web"
     verbose_name = _("CRM")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # issue 16: an out-of-range id in an ``__in`` list matches nothing instead of a 500.
+        from web import lookups
+
+        lookups.register()
