@@ -261,3 +261,6 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
 )
+
+# The role `manage.py rbac_grant_admin USERNAME` gives back (the demo administrator role).
+RBAC_RECOVERY_ROLE = "管理员"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 
+from rbac.services.guard import keeping_assignment_reachable
 from web.models import ClassChange, Department, UserInfo
 
 
@@ -94,6 +95,12 @@ def staff_remove(*, user: UserInfo, acting_user: UserInfo | None = None) -> Staf
     """
     if acting_user is not None and acting_user.pk == user.pk:
         return StaffRemoval(refused_self=True)
+    # The last user able to open the role-assignment page is not removed (AssignmentLockout).
+    with keeping_assignment_reachable():
+        return _staff_delete_or_deactivate(user=user)
+
+
+def _staff_delete_or_deactivate(*, user: UserInfo) -> StaffRemoval:
     if not staff_has_records(user=user):
         try:
             # A savepoint, so that a record type not listed in staff_has_records (a PROTECT
