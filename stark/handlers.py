@@ -39,6 +39,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from stark import form_tokens
 from stark.deletion import summarise_deletion
 from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
@@ -105,6 +106,8 @@ class StarkHandler:
     list_prefetch_related: list[str] = []
     #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``.
     route_prefix: str = ""
+    #: The add page carries a one-use token: a double click or a browser resubmit saves one row.
+    form_token: bool = False
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -263,6 +266,9 @@ class StarkHandler:
     def get_has_export_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.has_export_btn
 
+    def get_form_token(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.form_token
+
     def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.show_facets
 
@@ -282,11 +288,23 @@ class StarkHandler:
         """
         return form.save()
 
-    def _save_or_form_error(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
-        """``save`` inside a savepoint; a ``ValidationError`` it raises becomes the form's error (None returned)."""
+    def _save_or_form_error(
+        self, request: HttpRequest, form: forms.BaseForm, is_update: bool, use_token: bool, *args, **kwargs
+    ) -> Any:
+        """``save`` inside a savepoint; a ``ValidationError`` it raises becomes the form's error (None returned).
+
+        With ``use_token`` the page's one-use token is consumed in the same transaction
+        (``form_tokens.DuplicateSubmit`` propagates when it was used already). A POST without any
+        token (a script, not our page) is saved as before.
+        """
         try:
             with transaction.atomic():
+                if use_token and form_tokens.FIELD_NAME in request.POST:
+                    form_tokens.consume(request)
                 return self.save(request, form, is_update, *args, **kwargs) or form.instance
+        except form_tokens.InvalidToken:
+            form.add_error(None, gettext("This page has expired. Check the entries and save again."))
+            return None
         except ValidationError as exc:
             form.add_error(None, exc)
             return None
@@ -669,13 +687,21 @@ class StarkHandler:
             "title": title % {"name": self.opts.verbose_name},
             "form": form,
             "is_add": is_add,
+            "form_token": form_tokens.issue(request)
+            if is_add and self.get_form_token(request, *args, **kwargs)
+            else None,
         }
         return TemplateResponse(request, self.get_template_names("form"), context)
 
     def add_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         form = self.get_form(request, True, None, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            obj = self._save_or_form_error(request, form, False, *args, **kwargs)
+            use_token = self.get_form_token(request, *args, **kwargs)
+            try:
+                obj = self._save_or_form_error(request, form, False, use_token, *args, **kwargs)
+            except form_tokens.DuplicateSubmit:
+                messages.info(request, gettext("This form had already been saved; it was not saved a second time."))
+                return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
             if obj is None:
                 return self.render_form(request, form, True, *args, **kwargs)
             messages.success(
@@ -688,7 +714,7 @@ class StarkHandler:
         obj = self.get_object(request, pk, *args, **kwargs)
         form = self.get_form(request, False, obj, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            saved = self._save_or_form_error(request, form, True, *args, **kwargs)
+            saved = self._save_or_form_error(request, form, True, False, *args, **kwargs)
             if saved is None:
                 return self.render_form(request, form, False, *args, **kwargs)
             obj = saved
