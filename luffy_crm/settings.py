@@ -264,3 +264,12 @@ PERMISSIONS_POLICY = (
 
 # The role `manage.py rbac_grant_admin USERNAME` gives back (the demo administrator role).
 RBAC_RECOVERY_ROLE = "管理员"
+
+# Sessions: besides the absolute SESSION_COOKIE_AGE, a session idle this many seconds ends
+# (web.middleware.SessionTimeoutMiddleware). Each user sees and ends their sessions on the password page.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "web.middleware.SessionTimeoutMiddleware",
+)
+RBAC_LOGIN_ONLY += ["session_end"]

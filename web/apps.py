@@ -12,3 +12,5 @@ class WebConfig(AppConfig):
         from web import lookups
 
         lookups.register()
+        # issue 16: each login's session is recorded (see and end sessions on the password page).
+        from web import signals  # noqa: F401

@@ -14,6 +14,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 
 from rbac.services.guard import keeping_assignment_reachable
 from web.models import ClassChange, Department, UserInfo
+from web.services.sessions import sessions_end
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def staff_set_password(*, user: UserInfo, password: str) -> None:
     """Give ``user`` a new password. Their open sessions end (Django ties sessions to the hash)."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    sessions_end(user=user)
 
 
 def staff_has_records(*, user: UserInfo) -> bool:
@@ -112,4 +114,5 @@ def _staff_delete_or_deactivate(*, user: UserInfo) -> StaffRemoval:
             pass
     UserInfo.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
+    sessions_end(user=user)
     return StaffRemoval(deactivated=True)
