@@ -273,3 +273,10 @@ MIDDLEWARE.insert(
     "web.middleware.SessionTimeoutMiddleware",
 )
 RBAC_LOGIN_ONLY += ["session_end"]
+
+# Audit trail (django-auditlog): field changes of customers, payments, students, users, roles and
+# permissions, plus logins, failures, lockouts and decisions (web.audit). Read-only page for the admin.
+INSTALLED_APPS += ["auditlog"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "web.middleware.AuditMiddleware"
+)

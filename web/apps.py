@@ -14,3 +14,8 @@ class WebConfig(AppConfig):
         lookups.register()
         # issue 16: each login's session is recorded (see and end sessions on the password page).
         from web import signals  # noqa: F401
+
+        # issue 16: the audit trail (django-auditlog) of the sensitive models.
+        from web.audit import register_models
+
+        register_models()

@@ -3,6 +3,7 @@ the session timeouts (idle and absolute)."""
 
 import time
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
+from web.security import client_ip
 from web.services.sessions import LAST_SEEN_KEY, LOGIN_AT_KEY, session_forget, session_touch
 
 
@@ -76,4 +78,17 @@ class SessionTimeoutMiddleware:
         if last_seen is None or now - last_seen >= self.TOUCH_EVERY:
             session[LAST_SEEN_KEY] = now
             session_touch(session_key=session.session_key)
+        return None
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware (actor and address of every log entry of the request), with the
+    client address from ``web.security.client_ip``: auditlog's own believes any X-Forwarded-For."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
         return None

@@ -1,8 +1,10 @@
 """The CRM's pages: each model registered with stark, one handler module per model or flow."""
 
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt
 
 from stark.sites import site
+from web.handlers.audit import AuditHandler
 from web.handlers.classchange import ClassChangeCheckHandler, ClassChangeHandler
 from web.handlers.classlist import ClassListHandler
 from web.handlers.consultrecord import ConsultRecordHandler
@@ -61,3 +63,5 @@ site.register(ClassChange, ClassChangeCheckHandler, prefix="check")
 
 # Security (issue 16): login lockouts kept by django-axes, unlocked by the administrator.
 site.register(AccessAttempt, LockoutHandler)
+# The audit trail (django-auditlog's records and web.audit's events), read-only.
+site.register(LogEntry, AuditHandler)

@@ -126,6 +126,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     # issue 16 security pages: the administrator only.
     "stark:axes_accessattempt_list": NOBODY,
     "stark:axes_accessattempt_multi_unlock": NOBODY,
+    "stark:auditlog_logentry_list": NOBODY,
 }
 
 

@@ -30,6 +30,7 @@ HOME = {
                 "rbac:distribute_permissions",
                 "rbac:multi_permissions",
                 "stark:axes_accessattempt_list",  # issue 16
+                "stark:auditlog_logentry_list",  # issue 16
             },
         ),
     },

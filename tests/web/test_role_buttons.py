@@ -98,6 +98,7 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
     ),
     # issue 16
     "stark:axes_accessattempt_list": (set(), {"stark:axes_accessattempt_multi_unlock"}),
+    "stark:auditlog_logentry_list": (set(), set()),
 }
 
 

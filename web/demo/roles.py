@@ -66,6 +66,7 @@ MENUS = (
             ("rbac:multi_permissions", "批量权限录入"),
             # issue 16: security pages
             ("stark:axes_accessattempt_list", "登录锁定"),
+            ("stark:auditlog_logentry_list", "审计日志"),
         ),
     ),
 )
@@ -94,6 +95,7 @@ STEM_TITLES = {
     "rbac:role": "角色",
     # issue 16
     "stark:axes_accessattempt": "登录锁定",
+    "stark:auditlog_logentry": "审计日志",
 }
 ACTION_TITLES = {
     "list": "列表",

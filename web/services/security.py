@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.db import transaction
 from django.db.models import Q
 
+from web.audit import audit_event
 from web.models import UserInfo
 
 
@@ -35,4 +36,5 @@ def lockout_release(*, actor: UserInfo, attempt_ids: Iterable[int]) -> LockoutRe
     if not chosen:
         return LockoutReleaseResult(removed=0, usernames=(), addresses=())
     removed, _per_model = AccessAttempt.objects.filter(Q(username__in=usernames) | Q(ip_address__in=addresses)).delete()
+    audit_event(event="unlock", actor=actor, target_repr="、".join((*usernames, *addresses)))
     return LockoutReleaseResult(removed=removed, usernames=usernames, addresses=addresses)

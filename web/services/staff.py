@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 
 from rbac.services.guard import keeping_assignment_reachable
+from web.audit import audit_event
 from web.models import ClassChange, Department, UserInfo
 from web.services.sessions import sessions_end
 
@@ -69,6 +70,7 @@ def staff_set_password(*, user: UserInfo, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     sessions_end(user=user)
+    audit_event(event="password_reset", target=user)
 
 
 def staff_has_records(*, user: UserInfo) -> bool:

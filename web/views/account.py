@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rbac.services.access import get_snapshot
 from rbac.views.common import parse_id
+from web.audit import audit_event
 from web.services.sessions import session_rekey, sessions_end, sessions_of
 
 
@@ -40,6 +41,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         session_rekey(old_key=old_key, new_key=self.request.session.session_key)
         # A new password ends every other session at once (not only at their next request).
         sessions_end(user=self.request.user, keep_session_key=self.request.session.session_key)
+        audit_event(event="password_changed", actor=self.request.user, target=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -61,6 +63,8 @@ def session_end(request: HttpRequest) -> HttpResponse:
             sessions_of(user=request.user).exclude(session_key=current), pk=parse_id(request.POST.get("session", ""))
         )
         ended = sessions_end(user=request.user, session_ids=[record.pk])
+    if ended:
+        audit_event(event="sessions_ended", actor=request.user, target=request.user, count=ended)
     messages.success(
         request, ngettext("Ended %(count)d session.", "Ended %(count)d sessions.", ended) % {"count": ended}
     )
