@@ -7,9 +7,11 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from rbac.models import Menu, Permission, Role, RoleMenuScope, Scope
+from rbac.services.scopes import role_menu_scopes_save
 
 ICON_RE = re.compile(r"^fa-[a-z0-9-]+$")
 
@@ -59,6 +61,14 @@ class RoleForm(forms.ModelForm):
 
     def menu_scopes(self) -> dict[int, str]:
         return {menu.pk: self.cleaned_data.get(self.menu_field(menu)) or "" for menu in self.menus}
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Role:
+        """The role (title, own scope) and, through the service, its scope per menu."""
+        role = super().save(commit=commit)
+        if commit:
+            role_menu_scopes_save(role=role, menu_scopes=self.menu_scopes())
+        return role
 
 
 def _entries():

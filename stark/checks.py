@@ -10,7 +10,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from stark.search import DateRangeOption, Option
+from stark.search import DateRangeOption, DefaultOption, Option
 
 
 def _resolves(model: type[models.Model], lookup: str) -> bool:
@@ -86,6 +86,8 @@ def check_handler(handler) -> list[checks.CheckMessage]:
                 )
             )
             continue
+        if type(option) not in (Option, DefaultOption, DateRangeOption):
+            continue  # a custom option class may filter on something that is not a field (a JSON key)
         try:
             field = model._meta.get_field(option.field)
         except FieldDoesNotExist:
@@ -109,7 +111,7 @@ def check_handler(handler) -> list[checks.CheckMessage]:
                     5,
                 )
             )
-        elif type(option) is Option and not (
+        elif type(option) in (Option, DefaultOption) and not (
             field.choices or isinstance(field, models.BooleanField) or field.many_to_many or field.many_to_one
         ):
             errors.append(

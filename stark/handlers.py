@@ -38,6 +38,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from stark import form_tokens
 from stark.deletion import summarise_deletion
 from stark.display import export_converter, export_value, field_html, field_text
 from stark.export import csv_response, xlsx_response
@@ -126,6 +127,8 @@ class StarkHandler:
     #: current user, e.g. ``{"own": "consultant", "department": "consultant__depart__staff"}``.
     #: A scope the dict does not name does not narrow the rows (the model is not scoped that way).
     scope_lookups: dict[str, str] = {}
+    #: The add page carries a one-use token: a double click or a browser resubmit saves one row.
+    form_token: bool = False
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -373,6 +376,9 @@ class StarkHandler:
     def get_has_export_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.has_export_btn
 
+    def get_form_token(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.form_token
+
     def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.show_facets
 
@@ -384,8 +390,34 @@ class StarkHandler:
         return [c for c in self.get_list_display(request, *args, **kwargs) if _unbound(c) not in builtins]
 
     def save(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
-        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super."""
+        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super.
+
+        Raise ``django.core.exceptions.ValidationError`` to refuse the save (say, a service finds the
+        data changed since the form was validated): the add/change page shows it as a form error
+        (a dict of messages goes to those fields) and everything ``save`` wrote is rolled back.
+        """
         return form.save()
+
+    def _save_or_form_error(
+        self, request: HttpRequest, form: forms.BaseForm, is_update: bool, use_token: bool, *args, **kwargs
+    ) -> Any:
+        """``save`` inside a savepoint; a ``ValidationError`` it raises becomes the form's error (None returned).
+
+        With ``use_token`` the page's one-use token is consumed in the same transaction
+        (``form_tokens.DuplicateSubmit`` propagates when it was used already). A POST without any
+        token (a script, not our page) is saved as before.
+        """
+        try:
+            with transaction.atomic():
+                if use_token and form_tokens.FIELD_NAME in request.POST:
+                    form_tokens.consume(request)
+                return self.save(request, form, is_update, *args, **kwargs) or form.instance
+        except form_tokens.InvalidToken:
+            form.add_error(None, gettext("This page has expired. Check the entries and save again."))
+            return None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return None
 
     def get_template_names(self, kind: str) -> list[str]:
         explicit = getattr(self, f"{kind}_template", None)
@@ -583,6 +615,9 @@ class StarkHandler:
 
     def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
+            # The page's context first: a nested list looks up its parent there, and a parent
+            # outside the user's scope must refuse a POST with 404 exactly as it refuses a GET.
+            self.get_context(request, *args, **kwargs)
             return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
         columns = self.get_columns(request, *args, **kwargs)
         search_group = self.bind_search_group(request, *args, **kwargs)
@@ -831,6 +866,9 @@ class StarkHandler:
             "title": title % {"name": self.opts.verbose_name},
             "form": form,
             "is_add": is_add,
+            "form_token": form_tokens.issue(request)
+            if is_add and self.get_form_token(request, *args, **kwargs)
+            else None,
         }
         return TemplateResponse(request, self.get_template_names("form"), context)
 
@@ -841,7 +879,14 @@ class StarkHandler:
             # From the URL (already checked against get_parent_queryset), never from the form.
             setattr(form.instance, self.get_parent_field(), parent)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, False, *args, **kwargs) or form.instance
+            use_token = self.get_form_token(request, *args, **kwargs)
+            try:
+                obj = self._save_or_form_error(request, form, False, use_token, *args, **kwargs)
+            except form_tokens.DuplicateSubmit:
+                messages.info(request, gettext("This form had already been saved; it was not saved a second time."))
+                return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
+            if obj is None:
+                return self.render_form(request, form, True, *args, **kwargs)
             messages.success(
                 request, gettext("Added %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )
@@ -852,7 +897,10 @@ class StarkHandler:
         obj = self.get_object(request, pk, *args, **kwargs)
         form = self.get_form(request, False, obj, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, True, *args, **kwargs) or form.instance
+            saved = self._save_or_form_error(request, form, True, False, *args, **kwargs)
+            if saved is None:
+                return self.render_form(request, form, False, *args, **kwargs)
+            obj = saved
             messages.success(
                 request, gettext("Saved %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )

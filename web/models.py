@@ -513,3 +513,27 @@ class CustomerImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- issue 16: security -------------------------------------------------------------------------
+class UserSession(models.Model):
+    """One logged-in session of a staff member, so they can see and end their other sessions.
+
+    Django's session table is not indexed by user (and the session backend may be a cache),
+    so each login records its session key here; the session data itself stays in the backend.
+    """
+
+    user = models.ForeignKey(UserInfo, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created = models.DateTimeField(_("logged in at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '-'}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from rbac.forms import RoleForm
 from rbac.models import Role
-from rbac.services.scopes import role_menu_scopes_save
-from rbac.views.common import confirm_delete
+from rbac.views.common import confirm_delete, save_guarded
 
 
 def role_list(request: HttpRequest) -> HttpResponse:
@@ -25,10 +23,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 def _role_form(request: HttpRequest, instance: Role | None) -> HttpResponse:
     form = RoleForm(request.POST if request.method == "POST" else None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            role = form.save()  # title and the role's own scope
-            role_menu_scopes_save(role=role, menu_scopes=form.menu_scopes())
+    # The form's save also stores the menu scopes (one transaction, with the lockout guard around it).
+    if request.method == "POST" and form.is_valid() and save_guarded(request, form):
         messages.success(request, _("Saved."))
         return redirect("rbac:role_list")
     title = _("Edit role") if instance else _("Add role")

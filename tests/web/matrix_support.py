@@ -130,6 +130,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:web_classchange_check_list": NOBODY,
     "stark:web_classchange_check_multi_confirm": NOBODY,
     "stark:web_classchange_check_multi_reject": NOBODY,
+    # issue 16 security pages: the administrator only.
+    "stark:axes_accessattempt_list": NOBODY,
+    "stark:axes_accessattempt_multi_unlock": NOBODY,
+    "stark:auditlog_logentry_list": NOBODY,
 }
 
 

@@ -104,6 +104,9 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         set(),
         {"stark:web_classchange_check_multi_confirm", "stark:web_classchange_check_multi_reject"},
     ),
+    # issue 16
+    "stark:axes_accessattempt_list": (set(), {"stark:axes_accessattempt_multi_unlock"}),
+    "stark:auditlog_logentry_list": (set(), set()),
 }
 
 
@@ -199,3 +202,13 @@ def test_list_pages_show_exactly_the_buttons_and_actions_of_the_role(client, use
                     problems.append(f"{list_name}: POST action={action} → {got.status_code}, expected 403")
     assert opened, f"{username} can open no list page"
     assert not problems, f"{username}:\n" + "\n".join(problems)
+
+
+# --- issue 16: the lockout list needs a row to show its batch action ------------------------------
+@pytest.fixture(autouse=True)
+def _one_login_lockout(db):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="192.0.2.7", failures_since_start=5, user_agent="", http_accept="", path_info=""
+    )

@@ -64,6 +64,9 @@ MENUS = (
             ("rbac:role_list", "角色"),
             ("rbac:distribute_permissions", "权限分配"),
             ("rbac:multi_permissions", "批量权限录入"),
+            # issue 16: security pages
+            ("stark:axes_accessattempt_list", "登录锁定"),
+            ("stark:auditlog_logentry_list", "审计日志"),
         ),
     ),
 )
@@ -90,6 +93,9 @@ STEM_TITLES = {
     "rbac:menu": "菜单",
     "rbac:permission": "权限",
     "rbac:role": "角色",
+    # issue 16
+    "stark:axes_accessattempt": "登录锁定",
+    "stark:auditlog_logentry": "审计日志",
 }
 ACTION_TITLES = {
     "list": "列表",
@@ -108,6 +114,8 @@ ACTION_TITLES = {
     "multi_confirm": "批量确认",
     "multi_reject": "批量驳回",
     "multi_init": "生成考勤",
+    # issue 16
+    "multi_unlock": "解锁",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.audit import audit_event
 from web.models import ClassChange, ClassList, Student, UserInfo
 
 
@@ -91,6 +92,7 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
             student.class_list.remove(change.from_class_id)
             student.class_list.add(change.to_class_id)
             changed += 1
+            audit_event(event="class_change_approved", actor=confirm_user, target=change)  # issue 16
     return ClassChangeDecisionResult(changed=changed, requested=len(ids), stale=stale)
 
 
@@ -98,7 +100,10 @@ def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) ->
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
     ids = sorted({int(pk) for pk in change_ids})
     with transaction.atomic():
-        changed = ClassChange.objects.filter(pk__in=ids, status=ClassChange.Status.PENDING).update(
+        pending = list(ClassChange.objects.select_for_update().filter(pk__in=ids, status=ClassChange.Status.PENDING))
+        changed = ClassChange.objects.filter(pk__in=[c.pk for c in pending]).update(
             status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
         )
+        for change in pending:  # issue 16: the audit trail
+            audit_event(event="class_change_rejected", actor=confirm_user, target=change)
     return ClassChangeDecisionResult(changed=changed, requested=len(ids))
