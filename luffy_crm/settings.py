@@ -125,6 +125,19 @@ LOGOUT_REDIRECT_URL = "login"
 # one cache between app processes. Nothing correctness-critical lives only here.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# --- Several app servers (issue 18) -----------------------------------------------
+# With a shared Redis cache (CACHE_URL=redis://...; Django's own RedisCache, hiredis parser
+# when installed) sessions are "cached_db": read from Redis, written through to the database,
+# so a login made on one app server is valid on every other and survives a Redis restart.
+# rbac's permission snapshots are then cached there too, keyed by the user's version stamp
+# (kept in the database), so a role change made on one server applies on the next request
+# served by any other. Without CACHE_URL nothing changes: sessions in the database, no server.
+SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+if SHARED_CACHE:
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="luffy"))
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    RBAC_SNAPSHOT_CACHE = "default"
+
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

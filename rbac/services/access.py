@@ -3,6 +3,12 @@
 The session holds a snapshot (``SESSION_KEY``) stamped with the user's ``rbac_version``.
 Whoever changes roles or permissions bumps that stamp (see ``rbac.signals``); the next
 request of every session of that user sees the mismatch and reloads the snapshot.
+
+With ``RBAC_SNAPSHOT_CACHE`` naming a cache alias (the project sets it when the cache is a
+shared Redis), a rebuilt snapshot is also kept in that cache under the user's id *and*
+version, so other sessions and other app servers reuse it instead of querying again. A bump
+changes the key, so a cached snapshot is never served for a newer version; the stamp itself
+lives in the database, never in a process.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -55,7 +62,10 @@ def build_snapshot(user) -> dict[str, Any]:
 
     The returned dict is JSON-serialisable so it can live in any session backend.
     """
-    rows = Permission.objects.filter(roles__users=user).distinct().select_related("menu", "parent").order_by("id")
+    # The database the user row came from (a replica under a read router): the snapshot then
+    # matches the version stamp it is filed under.
+    permissions_of = Permission.objects.db_manager(user._state.db or "default")
+    rows = permissions_of.filter(roles__users=user).distinct().select_related("menu", "parent").order_by("id")
     permissions: dict[str, dict[str, Any]] = {}
     menus: dict[int, dict[str, Any]] = {}
     for perm in rows:
@@ -89,9 +99,27 @@ def build_snapshot(user) -> dict[str, Any]:
     }
 
 
+def snapshot_cache_key(user) -> str:
+    return f"rbac:snapshot:{user.pk}:{user.rbac_version}"
+
+
+def cached_snapshot(user) -> dict[str, Any]:
+    """``build_snapshot(user)`` through the shared cache named by ``RBAC_SNAPSHOT_CACHE`` (if any)."""
+    alias = _setting("RBAC_SNAPSHOT_CACHE", None)
+    if not alias:
+        return build_snapshot(user)
+    cache = caches[alias]
+    key = snapshot_cache_key(user)
+    snapshot = cache.get(key)
+    if not snapshot or snapshot.get("version") != user.rbac_version or snapshot.get("user_id") != str(user.pk):
+        snapshot = build_snapshot(user)
+        cache.set(key, snapshot, timeout=_setting("SESSION_COOKIE_AGE", 60 * 60 * 12))
+    return snapshot
+
+
 def load_into_session(request: HttpRequest, user) -> dict[str, Any]:
     """Store the user's snapshot in the session and return it."""
-    snapshot = build_snapshot(user)
+    snapshot = cached_snapshot(user)
     request.session[SESSION_KEY] = snapshot
     return snapshot
 
@@ -107,7 +135,7 @@ def get_snapshot(request: HttpRequest) -> dict[str, Any] | None:
         return None
     session = getattr(request, "session", None)
     if session is None:
-        return build_snapshot(user)
+        return cached_snapshot(user)
     snapshot = session.get(SESSION_KEY)
     if not snapshot or snapshot.get("version") != user.rbac_version or snapshot.get("user_id") != str(user.pk):
         snapshot = load_into_session(request, user)
