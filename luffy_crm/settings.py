@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rbac.middleware.RbacMiddleware",
+    # issue 18: a service that lost every retry to concurrent changes → a clear 503 page.
+    "web.middleware.ServiceBusyMiddleware",
 ]
 
 ROOT_URLCONF = "luffy_crm.urls"
@@ -137,6 +139,8 @@ if SHARED_CACHE:
     CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="luffy"))
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     RBAC_SNAPSHOT_CACHE = "default"
+# Attempts of a service aborted by a deadlock / Galera certification conflict (web.services.locks).
+DB_CONFLICT_ATTEMPTS = env.int("DB_CONFLICT_ATTEMPTS", default=8)
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
