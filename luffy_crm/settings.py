@@ -107,6 +107,21 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
 _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 _db["CONN_HEALTH_CHECKS"] = True
 
+# --- Read replicas (issue 18) -----------------------------------------------------------
+# DATABASE_REPLICA_URLS=mysql://...,mysql://... : reads go to a replica, writes and every
+# transaction (so every service and lock) to the primary, and a request that wrote keeps
+# reading the primary, as does its browser for REPLICA_PIN_SECONDS (luffy_crm/routers.py).
+DATABASE_REPLICAS = []
+for _index, _url in enumerate(filter(None, env.list("DATABASE_REPLICA_URLS", default=[])), start=1):
+    _replica = {**env.db_url_config(_url), "OPTIONS": dict(_db.get("OPTIONS", {}))}
+    _replica.update(CONN_MAX_AGE=_db["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"})
+    DATABASES[f"replica{_index}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_index}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["luffy_crm.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "luffy_crm.routers.PinPrimaryAfterWriteMiddleware")  # outermost: scopes the pin
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "web.UserInfo"
