@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -100,7 +101,10 @@ def build_snapshot(user) -> dict[str, Any]:
 
 
 def snapshot_cache_key(user) -> str:
-    return f"rbac:snapshot:{user.pk}:{user.rbac_version}"
+    # The database name and the username too: one Redis may serve several databases (staging and
+    # tests), where the same id and version stamp belong to different people.
+    database = connections[user._state.db or "default"].settings_dict["NAME"]
+    return f"rbac:snapshot:{database}:{user.pk}:{user.username}:{user.rbac_version}"
 
 
 def cached_snapshot(user) -> dict[str, Any]:
