@@ -54,6 +54,8 @@ def server_env(*, database_url: str, cache_url: str, **extra: str) -> dict[str, 
             "DATABASE_URL": database_url,
             "CACHE_URL": cache_url,
             "LOG_LEVEL": "WARNING",
+            # Static files come from the finders: whitenoise's note about a missing STATIC_ROOT is noise.
+            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
         }
     )
     env.update(extra)
