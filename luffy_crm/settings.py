@@ -155,7 +155,7 @@ if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     RBAC_SNAPSHOT_CACHE = "default"
 # Attempts of a service aborted by a deadlock / Galera certification conflict (web.services.locks).
-DB_CONFLICT_ATTEMPTS = env.int("DB_CONFLICT_ATTEMPTS", default=8)
+DB_CONFLICT_ATTEMPTS = env.int("DB_CONFLICT_ATTEMPTS", default=10)
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")

@@ -24,7 +24,7 @@ a student joins a class once                   the (student, class) membership r
 
 and :func:`retry_on_conflict` runs the whole service again when the database says 1213 (deadlock or
 failed certification) or 1205 (lock wait timeout): the next attempt re-reads committed data and
-decides again. Attempts are bounded (``DB_CONFLICT_ATTEMPTS``, default 8) with a short random
+decides again. Attempts are bounded (``DB_CONFLICT_ATTEMPTS``, default 10) with a short random
 back-off; when they run out, :class:`ServiceBusy` says so and nothing was written.
 
 Lock order (one server; avoids deadlocks rather than retrying them): the consultant's guard row
@@ -87,7 +87,7 @@ class ServiceBusy(Exception):
 
 
 def conflict_attempts() -> int:
-    return max(int(getattr(settings, "DB_CONFLICT_ATTEMPTS", 8)), 1)
+    return max(int(getattr(settings, "DB_CONFLICT_ATTEMPTS", 10)), 1)
 
 
 def is_retryable(error: BaseException, *, using: str = "default") -> bool:
@@ -99,8 +99,9 @@ def is_retryable(error: BaseException, *, using: str = "default") -> bool:
 
 
 def _backoff(attempt: int) -> float:
-    # Random, growing pauses spread the retries of contenders that just collided (at most ~0.4 s).
-    return random.uniform(0, min(0.4, 0.01 * 2**attempt))  # noqa: S311 - jitter, not security
+    # Random, growing pauses ("full jitter") spread the retries of contenders that just collided;
+    # on Galera the loser must also let the winner's write-set apply on its node (at most 1 s).
+    return random.uniform(0, min(1.0, 0.02 * 2**attempt))  # noqa: S311 - jitter, not security
 
 
 def run_with_retry(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
