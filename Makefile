@@ -35,10 +35,12 @@ format:
 
 # Production-style serving: DEBUG off, gunicorn, static files by whitenoise.
 # Needs SECRET_KEY and ALLOWED_HOSTS in the environment or in .env.
+# Worker processes: WORKERS=, else gunicorn's usual WEB_CONCURRENCY, else 3.
+WORKERS ?= $(or $(WEB_CONCURRENCY),3)
 serve: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn luffy_crm.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	$(VENV)/bin/gunicorn luffy_crm.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Re-extract and compile translations (needs GNU gettext). The compiled .mo files
 # are committed, so a fresh machine does not need gettext.

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rbac.middleware.RbacMiddleware",
+    # issue 18: a service that lost every retry to concurrent changes → a clear 503 page.
+    "web.middleware.ServiceBusyMiddleware",
 ]
 
 ROOT_URLCONF = "luffy_crm.urls"
@@ -106,6 +108,21 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
 _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 _db["CONN_HEALTH_CHECKS"] = True
 
+# --- Read replicas (issue 18) -----------------------------------------------------------
+# DATABASE_REPLICA_URLS=mysql://...,mysql://... : reads go to a replica, writes and every
+# transaction (so every service and lock) to the primary, and a request that wrote keeps
+# reading the primary, as does its browser for REPLICA_PIN_SECONDS (luffy_crm/routers.py).
+DATABASE_REPLICAS = []
+for _index, _url in enumerate(filter(None, env.list("DATABASE_REPLICA_URLS", default=[])), start=1):
+    _replica = {**env.db_url_config(_url), "OPTIONS": dict(_db.get("OPTIONS", {}))}
+    _replica.update(CONN_MAX_AGE=_db["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"})
+    DATABASES[f"replica{_index}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_index}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["luffy_crm.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "luffy_crm.routers.PinPrimaryAfterWriteMiddleware")  # outermost: scopes the pin
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "web.UserInfo"
@@ -125,6 +142,21 @@ LOGOUT_REDIRECT_URL = "login"
 # Local memory by default; set CACHE_URL (e.g. redis://127.0.0.1:6379/1) to share
 # one cache between app processes. Nothing correctness-critical lives only here.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Several app servers (issue 18) -----------------------------------------------
+# With a shared Redis cache (CACHE_URL=redis://...; Django's own RedisCache, hiredis parser
+# when installed) sessions are "cached_db": read from Redis, written through to the database,
+# so a login made on one app server is valid on every other and survives a Redis restart.
+# rbac's permission snapshots are then cached there too, keyed by the user's version stamp
+# (kept in the database), so a role change made on one server applies on the next request
+# served by any other. Without CACHE_URL nothing changes: sessions in the database, no server.
+SHARED_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+if SHARED_CACHE:
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="luffy"))
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    RBAC_SNAPSHOT_CACHE = "default"
+# Attempts of a service aborted by a deadlock / Galera certification conflict (web.services.locks).
+DB_CONFLICT_ATTEMPTS = env.int("DB_CONFLICT_ATTEMPTS", default=10)
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")

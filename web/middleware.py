@@ -1,5 +1,5 @@
-"""Response headers no library sets for us (Permissions-Policy, no caching of logged-in pages), and
-the session timeouts (idle and absolute)."""
+"""Response headers no library sets for us (Permissions-Policy, no caching of logged-in pages), the
+session timeouts (idle and absolute), and a clear page for a service that lost every retry."""
 
 import time
 
@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
 from web.security import client_ip
+from web.services.locks import ServiceBusy
 from web.services.sessions import LAST_SEEN_KEY, LOGIN_AT_KEY, session_forget, session_touch
 
 
@@ -92,3 +94,20 @@ class AuditMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return None
+
+
+class ServiceBusyMiddleware:
+    """``ServiceBusy`` (``web.services.locks``) → 503 "nothing was saved, try again" with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ServiceBusy):
+            return None
+        response = render(request, "503.html", {"message": ServiceBusy.message}, status=503)
+        response["Retry-After"] = "2"
+        return response

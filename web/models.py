@@ -537,3 +537,25 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.ip_address or '-'}"
+
+
+class ConsultantPoolGuard(models.Model):
+    """One row per consultant, written by every change that can raise their private pool's count.
+
+    Not business data: the row exists so that concurrent claims for one consultant write a common
+    row. One server queues them on its lock; a Galera cluster lets one commit and aborts the
+    others at certification (see ``web.services.locks``).
+    """
+
+    consultant = models.OneToOneField(
+        UserInfo, primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("consultant")
+    )
+    #: How many guarded writes ran; only its change matters.
+    writes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("private pool guard")
+        verbose_name_plural = _("private pool guards")
+
+    def __str__(self) -> str:
+        return f"guard of consultant {self.consultant_id}"

@@ -3,6 +3,12 @@
 The session holds a snapshot (``SESSION_KEY``) stamped with the user's ``rbac_version``.
 Whoever changes roles or permissions bumps that stamp (see ``rbac.signals``); the next
 request of every session of that user sees the mismatch and reloads the snapshot.
+
+With ``RBAC_SNAPSHOT_CACHE`` naming a cache alias (the project sets it when the cache is a
+shared Redis), a rebuilt snapshot is also kept in that cache under the user's id *and*
+version, so other sessions and other app servers reuse it instead of querying again. A bump
+changes the key, so a cached snapshot is never served for a newer version; the stamp itself
+lives in the database, never in a process.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -67,8 +75,11 @@ def _grants(user):
         menu_id=Coalesce(OuterRef("permission__menu_id"), OuterRef("permission__parent__menu_id")),
     ).values("scope")[:1]
     through = Role.permissions.through
+    # The database the user row came from (a replica under a read router): the snapshot then
+    # matches the version stamp it is filed under.
     return (
-        through.objects.filter(role__users=user)
+        through.objects.db_manager(user._state.db or "default")
+        .filter(role__users=user)
         .select_related("permission__menu", "permission__parent", "role")
         .annotate(menu_scope=Subquery(menu_scope))
         .order_by("permission_id", "role_id")
@@ -126,9 +137,30 @@ def build_snapshot(user) -> dict[str, Any]:
     }
 
 
+def snapshot_cache_key(user) -> str:
+    # The database name and the username too: one Redis may serve several databases (staging and
+    # tests), where the same id and version stamp belong to different people.
+    database = connections[user._state.db or "default"].settings_dict["NAME"]
+    return f"rbac:snapshot:{database}:{user.pk}:{user.username}:{user.rbac_version}"
+
+
+def cached_snapshot(user) -> dict[str, Any]:
+    """``build_snapshot(user)`` through the shared cache named by ``RBAC_SNAPSHOT_CACHE`` (if any)."""
+    alias = _setting("RBAC_SNAPSHOT_CACHE", None)
+    if not alias:
+        return build_snapshot(user)
+    cache = caches[alias]
+    key = snapshot_cache_key(user)
+    snapshot = cache.get(key)
+    if not snapshot or snapshot.get("version") != user.rbac_version or snapshot.get("user_id") != str(user.pk):
+        snapshot = build_snapshot(user)
+        cache.set(key, snapshot, timeout=_setting("SESSION_COOKIE_AGE", 60 * 60 * 12))
+    return snapshot
+
+
 def load_into_session(request: HttpRequest, user) -> dict[str, Any]:
     """Store the user's snapshot in the session and return it."""
-    snapshot = build_snapshot(user)
+    snapshot = cached_snapshot(user)
     request.session[SESSION_KEY] = snapshot
     return snapshot
 
@@ -144,7 +176,7 @@ def get_snapshot(request: HttpRequest) -> dict[str, Any] | None:
         return None
     session = getattr(request, "session", None)
     if session is None:
-        return build_snapshot(user)
+        return cached_snapshot(user)
     snapshot = session.get(SESSION_KEY)
     if (
         not snapshot
