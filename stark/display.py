@@ -44,15 +44,19 @@ def export_value(field: models.Field, value: object) -> str | int | float | Deci
     return export_converter(field)(value)
 
 
-def export_converter(field: models.Field) -> Callable[[object], str | int | float | Decimal]:
+def export_converter(field: models.Field, neutralise: bool = False) -> Callable[[object], str | int | float | Decimal]:
     """A function turning ``field``'s stored values into export cells, chosen once per column.
 
     Numbers stay numbers (XLSX writes them as such); the rest becomes text: choice labels,
     Yes/No, dates and times in full ISO form (local time). Chosen per column because an export
     converts millions of cells and the type tests would otherwise run for each one.
+    ``neutralise`` passes free text (and choice labels, once) through ``neutralise_cell``; dates,
+    numbers and Yes/No can never start a formula.
     """
     if field.choices:
         labels = {key: str(label) for key, label in field.flatchoices}
+        if neutralise:
+            labels = {key: neutralise_cell(label) for key, label in labels.items()}
         return lambda value: "" if value is None else labels.get(value, str(value))
     if isinstance(field, models.BooleanField):
         yes, no = str(_("Yes")), str(_("No"))
@@ -63,6 +67,8 @@ def export_converter(field: models.Field) -> Callable[[object], str | int | floa
         return lambda value: "" if value is None else value.isoformat()
     if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
         return lambda value: "" if value is None else value
+    if neutralise:
+        return lambda value: "" if value is None else neutralise_cell(value)
     return lambda value: "" if value is None else str(value)
 
 

@@ -1,7 +1,8 @@
 """Writing a list's rows as CSV or XLSX, streamed, in constant memory whatever the row count.
 
-Rows come from ``StarkHandler.iter_export_rows`` (keyset chunks, see ``stark.keyset``); every
-cell passes through ``stark.display.neutralise_cell`` so no spreadsheet runs it as a formula.
+Rows come from ``StarkHandler.iter_export_chunks`` (keyset chunks, see ``stark.keyset``) with every
+text cell already passed through ``stark.display.neutralise_cell``, so no spreadsheet runs it as a
+formula; the headers are neutralised here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def _attachment(filename: str) -> str:
 
 
 def csv_response(headers: list[str], chunks: Iterable[list[list]], filename: str) -> StreamingHttpResponse:
-    """UTF-8 with a BOM (Excel then opens Chinese text correctly), one write per chunk of rows."""
+    """UTF-8 with a BOM (Excel then opens Chinese text correctly), one write per chunk of rows.
+
+    ``chunks`` must hold neutralised cells (as ``StarkHandler.iter_export_chunks`` gives them).
+    """
     response = StreamingHttpResponse(_csv_parts(headers, chunks), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(f"{filename}.csv")
     return response
@@ -44,8 +48,7 @@ def _csv_parts(headers: list[str], chunks: Iterable[list[list]]) -> Iterator[str
     for rows in chunks:
         buffer.seek(0)
         buffer.truncate()
-        # Numbers are written as they are (a number is never a formula); text is neutralised.
-        writer.writerows([[neutralise_cell(cell) if cell.__class__ is str else cell for cell in row] for row in rows])
+        writer.writerows(rows)  # cells come neutralised (see the module's docstring)
         yield buffer.getvalue()
 
 
@@ -86,7 +89,7 @@ def xlsx_response(headers: list[str], chunks: Iterable[list[list]], filename: st
                 if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
                     write_number(row_index, col, cell)
                 elif cell != "":
-                    write_string(row_index, col, neutralise_cell(cell))
+                    write_string(row_index, col, cell)
             row_index += 1
         else:
             continue

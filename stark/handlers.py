@@ -40,7 +40,7 @@ from django.views.decorators.http import require_POST
 
 from stark import form_tokens
 from stark.deletion import summarise_deletion
-from stark.display import export_converter, export_value, field_html, field_text
+from stark.display import export_converter, export_value, field_html, field_text, neutralise_cell
 from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
@@ -832,6 +832,7 @@ class StarkHandler:
         return [column.field_name for column in columns if column.field_name]
 
     def _export_row(self, request: HttpRequest, columns: list[Column], obj: models.Model, *args, **kwargs) -> list:
+        """One row's cells from a model instance (the path for display-function columns), neutralised."""
         row = []
         for column in columns:
             if column.display is not None:
@@ -842,7 +843,7 @@ class StarkHandler:
                     row.append(field_text(obj, model_field, for_export=True))
                 else:
                     row.append(export_value(model_field, getattr(obj, model_field.attname)))
-        return row
+        return [neutralise_cell(cell) if cell.__class__ is str else cell for cell in row]
 
     # ------------------------------------------------------------------ add / change / delete
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
@@ -942,7 +943,10 @@ class _ValueRows:
     def __init__(self, model: type[models.Model], names: list[str]) -> None:
         self.fields = [model._meta.get_field(name) for name in names]
         self.plain = [field for field in self.fields if not field.many_to_many]
-        self.converters = {field.name: export_converter(field) for field in self.plain if not field.is_relation}
+        # Every cell leaves neutralised: free text per cell, labels (choices, FK, M2M) once each.
+        self.converters = {
+            field.name: export_converter(field, neutralise=True) for field in self.plain if not field.is_relation
+        }
         self.labels: dict[str, dict] = {field.name: {} for field in self.fields if field.is_relation}
 
     def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
@@ -976,7 +980,7 @@ class _ValueRows:
             related = field.related_model
             target = field.target_field.attname if not field.many_to_many else related._meta.pk.attname
             for obj in related._base_manager.filter(**{f"{target}__in": missing}):
-                cache[getattr(obj, target)] = str(obj)
+                cache[getattr(obj, target)] = neutralise_cell(str(obj))  # once per label, not per row
         return cache
 
     def _fk_labels(self, field: models.Field, ids: set) -> dict:
@@ -987,14 +991,18 @@ class _ValueRows:
         source = through._meta.get_field(field.m2m_field_name()).column
         target = through._meta.get_field(field.m2m_reverse_field_name()).column
         quote = connections[self.db].ops.quote_name
-        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM costs more per row
-        # (each value prepared and resolved) than the rest of the row. Names come from the model.
+        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM (each value prepared and
+        # resolved), or even as driver parameters (each escaped in Python by mysqlclient), costs
+        # more than the rest of the row. Names come from the model; the pks are the integers just
+        # read from the database, written with int(), so nothing else can reach the SQL.
+        if not all(isinstance(pk, int) for pk in pks):
+            raise KeysetUnsupported("M2M labels by plain SQL need integer primary keys")
         sql = (
             f"SELECT {quote(source)}, {quote(target)} FROM {quote(through._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote(source)} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {quote(target)}"
+            f"WHERE {quote(source)} IN ({', '.join(str(int(pk)) for pk in pks)}) ORDER BY {quote(target)}"
         )
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, pks)
+            cursor.execute(sql)
             links = cursor.fetchall()
         labels = self._labels_for(field, {target_id for _source, target_id in links})
         by_row: dict[object, list[str]] = {}
