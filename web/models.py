@@ -462,3 +462,50 @@ class ClassChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: a customer's history (客户动态). Written only by web.services.events, inside the
+# transaction of the change it records.
+class CustomerEvent(models.Model):
+    """One thing that happened to a customer: the customer page's timeline reads these."""
+
+    class Kind(models.TextChoices):
+        ENTERED = "entered", _("entered")
+        IMPORTED = "imported", _("imported")
+        CLAIMED = "claimed", _("claimed")
+        ASSIGNED = "assigned", _("assigned")
+        REASSIGNED = "reassigned", _("reassigned")
+        RELEASED = "released", _("released")
+        RETURNED = "returned", _("returned to the pool")
+        EDITED = "edited", _("edited")
+        FOLLOWED_UP = "followed_up", _("followed up")
+        PAYMENT_APPLIED = "payment_applied", _("payment applied")
+        PAYMENT_CONFIRMED = "payment_confirmed", _("payment confirmed")
+        PAYMENT_REJECTED = "payment_rejected", _("payment rejected")
+        ENROLLED = "enrolled", _("enrolled")
+        SIGNED = "signed", _("signed")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    #: Who did it; null when the system did (the automatic return).
+    actor = models.ForeignKey(
+        UserInfo, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    #: Facts of the event as plain values (ids, names, amounts, reasons); shown escaped.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("customer event")
+        verbose_name_plural = _("customer events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The customer page's timeline, newest first.
+            models.Index(fields=["customer", "at", "id"], name="customer_event_timeline"),
+            # Dashboards count events of one kind over a period (claimed / signed per week).
+            models.Index(fields=["kind", "at"], name="customer_event_kind_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -107,6 +107,9 @@ ACTION_TITLES = {
     "multi_confirm": "批量确认",
     "multi_reject": "批量驳回",
     "multi_init": "生成考勤",
+    # issue 12: the customer page
+    "detail": "客户详情",
+    "customer": "客户详情",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {
@@ -131,6 +134,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_multi_assign",
         "stark:web_customer_all_list",
+        # issue 12
+        "stark:web_customer_all_detail",
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",
@@ -146,6 +151,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_consultrecord_delete",
         "stark:web_paymentrecord_list",
         "stark:web_paymentrecord_add",
+        # issue 12
+        f"{CUSTOMER_PRIV}_detail",
     ),
     "运营": (
         f"{CUSTOMER_PUB}_list",
@@ -158,6 +165,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_paymentrecord_check_multi_confirm",
         "stark:web_paymentrecord_check_multi_reject",
         "stark:web_student_list",
+        # issue 12
+        "stark:web_paymentrecord_check_customer",
     ),
     "班主任": (
         "stark:web_classlist_list",

@@ -23,6 +23,7 @@ from stark.handlers import StarkHandler, action
 from stark.search import Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
+from web.handlers.customer_page import customer_link, customer_page
 from web.models import Customer, Department
 from web.selectors.customers import (
     consult_records_public,
@@ -36,6 +37,7 @@ from web.services.customers import (
     customer_assign,
     customer_claim,
     customer_create_private,
+    customer_create_public,
     customer_release,
     customer_update,
     private_pool_cap,
@@ -130,14 +132,17 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
 
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs) -> Customer:
         if not is_update:
-            form.instance.consultant = None  # not a form field anyway; new customers are public
-            return form.save()
+            return customer_create_public(
+                user=request.user, customer=form.save(commit=False), courses=form.cleaned_data.get("course") or ()
+            )
         try:
             return customer_update(
                 customer=form.save(commit=False),
                 fields=list(form.fields),
                 holder=None,
                 courses=form.cleaned_data.get("course"),
+                user=request.user,
+                changed=form.changed_data,
             )
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("This customer is no longer in the public pool.")) from exc
@@ -233,6 +238,20 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 
     list_title = _("My customers")
 
+    def extra_urls(self) -> list:
+        return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
+
+    def detail_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The customer's page; another consultant's customer is 404."""
+        return customer_page(self, request, self.get_queryset(request, *args, **kwargs), pk, *args, **kwargs)
+
+    def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return Customer._meta.get_field("name").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
+
+    display_name.order_field = "name"
+
     def display_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Follow-ups")
@@ -247,7 +266,8 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 
     list_display = [
         StarkHandler.display_checkbox,
-        *CustomerColumns.pool_columns,
+        display_name,
+        *CustomerColumns.pool_columns[1:],
         "last_consult_date",
         display_records,
         display_payments,
@@ -288,6 +308,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
                 fields=list(form.fields),
                 holder=request.user,
                 courses=form.cleaned_data.get("course"),
+                changed=form.changed_data,
             )
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("This customer is no longer in your private pool.")) from exc
@@ -319,7 +340,24 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 class AllCustomerHandler(CustomerColumns, StarkHandler):
     """Every customer, read-only, for the sales manager (filter by consultant, status, source)."""
 
-    list_display = ["name", "qq", "gender", "status", "source", "course", "consultant", "date", "last_consult_date"]
+    def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return Customer._meta.get_field("name").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
+
+    display_name.order_field = "name"
+
+    list_display = [
+        display_name,
+        "qq",
+        "gender",
+        "status",
+        "source",
+        "course",
+        "consultant",
+        "date",
+        "last_consult_date",
+    ]
     search_group = [
         Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
         Option("status"),
@@ -331,6 +369,14 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return customers_all()
 
     def get_urls(self) -> list:
-        return [url for url in super().get_urls() if url.name == self.get_list_url_name()]
+        keep = {self.get_list_url_name(), self.get_url_name("detail")}
+        return [url for url in super().get_urls() if url.name in keep]
+
+    def extra_urls(self) -> list:
+        return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
+
+    def detail_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The customer's page, read-only, for the sales manager."""
+        return customer_page(self, request, self.get_queryset(request, *args, **kwargs), pk, *args, **kwargs)
 
     list_title = _("All customers")

@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_list_and_actions
+from web.handlers.customer_page import customer_link, customer_page
 from web.models import PaymentRecord
+from web.selectors.customers import customers_with_payments
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
 
@@ -29,12 +32,17 @@ def decision_message(
 
 
 class PaymentCheckHandler(StarkHandler):
+    def display_customer(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        if is_header:
+            return PaymentRecord._meta.get_field("customer").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("customer")), obj.customer)
+
     def display_qq(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("QQ") if is_header else obj.customer.qq
 
     list_display = [
         StarkHandler.display_checkbox,
-        "customer",
+        display_customer,
         display_qq,
         "consultant",
         "pay_type",
@@ -73,4 +81,17 @@ class PaymentCheckHandler(StarkHandler):
     list_title = _("Payment approval")
 
     def get_urls(self):
-        return keep_list_and_actions(self, super().get_urls())
+        return [*keep_list_and_actions(self, super().get_urls()), *self.extra_urls()]
+
+    def extra_urls(self) -> list:
+        return [
+            path(
+                "customer/<int:pk>/",
+                self.wrap(self.customer_view),
+                name=self.get_url_name("customer"),
+            )
+        ]
+
+    def customer_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The page of a customer (``pk``) with an application: finance reads the payments, notes and history."""
+        return customer_page(self, request, customers_with_payments(), pk, *args, **kwargs)

@@ -6,7 +6,7 @@ these querysets, so an id outside the user's allowed set is simply not found (40
 
 from django.db.models import QuerySet
 
-from web.models import ConsultRecord, Customer, Department, UserInfo
+from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
 
 
 def customers_public() -> QuerySet[Customer]:
@@ -46,3 +46,28 @@ def consult_records_public(*, customer_id: int) -> QuerySet[ConsultRecord]:
 def sales_consultants() -> QuerySet[UserInfo]:
     """Who may hold customers when a sales manager assigns them: active sales staff."""
     return UserInfo.objects.filter(is_active=True, depart__kind=Department.Kind.SALES)
+
+
+# ---------------------------------------------------------------- issue 12: the customer page
+def customers_with_payments() -> QuerySet[Customer]:
+    """Customers with at least one payment application: the ones finance may open from the approval list."""
+    return Customer.objects.filter(pk__in=PaymentRecord.objects.values("customer_id"))
+
+
+def customer_events(*, customer_id: int) -> QuerySet[CustomerEvent]:
+    """A customer's timeline, newest first (reads the (customer, at, id) index backwards)."""
+    return CustomerEvent.objects.filter(customer_id=customer_id).select_related("actor").order_by("-at", "-id")
+
+
+def customer_consult_records(*, customer_id: int) -> QuerySet[ConsultRecord]:
+    """A customer's follow-ups, newest first, for whoever may open the customer's page."""
+    return ConsultRecord.objects.filter(customer_id=customer_id).select_related("consultant").order_by("-date", "-id")
+
+
+def customer_payments(*, customer_id: int) -> QuerySet[PaymentRecord]:
+    """A customer's payment applications with their decisions, newest first."""
+    return (
+        PaymentRecord.objects.filter(customer_id=customer_id)
+        .select_related("consultant", "confirm_user", "class_list__course")
+        .order_by("-apply_date", "-id")
+    )

@@ -54,13 +54,14 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from web.models import ConsultRecord, Course, Customer, UserInfo
+from web.models import ConsultRecord, Course, Customer, CustomerEvent, UserInfo
 from web.selectors.customers import (
     consult_records_private,
     customer_private_unsigned_count,
     customers_public,
     sales_consultants,
 )
+from web.services.events import actor_name, customer_event_record, customer_events_record
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,9 @@ def _lock_customers(ids: Iterable[int]) -> list[tuple[int, int | None, str]]:
     )
 
 
-def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
+def _move_to_private_pool(
+    *, consultant: UserInfo, customer_ids: Iterable[int | str], actor: UserInfo, kind: str
+) -> ClaimResult:
     ids = _clean_ids(customer_ids)
     if not ids:
         return ClaimResult()
@@ -174,6 +177,12 @@ def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | 
         if claimed:
             # Locked above and seen public under the lock: nobody can have taken them since.
             Customer.objects.filter(pk__in=claimed).update(consultant=consultant)
+            customer_events_record(
+                customer_ids=claimed,
+                kind=kind,
+                actor=actor,
+                detail={"consultant_id": consultant.pk, "consultant": actor_name(consultant)},
+            )
 
     unavailable = set(claimed) | set(over_cap)
     return ClaimResult(
@@ -189,7 +198,13 @@ def customer_claim(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -
     Takes those still public at this moment, in id order, while the consultant's unsigned
     private customers stay within the cap. Race-free; see the module docstring.
     """
-    return _retry_on_deadlock(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    return _retry_on_deadlock(
+        _move_to_private_pool,
+        consultant=consultant,
+        customer_ids=customer_ids,
+        actor=consultant,
+        kind=CustomerEvent.Kind.CLAIMED,
+    )
 
 
 def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
@@ -200,7 +215,13 @@ def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: It
     """
     if not sales_consultants().filter(pk=consultant.pk).exists():
         raise ValidationError(_("Customers can only be assigned to active sales staff."), code="not_sales")
-    result = _retry_on_deadlock(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    result = _retry_on_deadlock(
+        _move_to_private_pool,
+        consultant=consultant,
+        customer_ids=customer_ids,
+        actor=manager,
+        kind=CustomerEvent.Kind.ASSIGNED,
+    )
     logger.info(
         "customer_assign manager=%s consultant=%s claimed=%s already_taken=%s over_cap=%s",
         manager.pk,
@@ -224,6 +245,7 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
         mine = [pk for pk, holder_id, _status in _lock_customers(ids) if holder_id == consultant.pk]
         if mine:
             Customer.objects.filter(pk__in=mine).update(consultant=None)
+            customer_events_record(customer_ids=mine, kind=CustomerEvent.Kind.RELEASED, actor=consultant)
     released = set(mine)
     return ReleaseResult(released=tuple(mine), not_mine=tuple(pk for pk in ids if pk not in released))
 
@@ -242,6 +264,19 @@ def customer_create_private(*, consultant: UserInfo, customer: Customer, courses
         customer.consultant = consultant
         customer.save()
         customer.course.set(courses)
+        customer_event_record(
+            customer=customer, kind=CustomerEvent.Kind.ENTERED, actor=consultant, detail={"pool": "private"}
+        )
+    return customer
+
+
+def customer_create_public(*, user: UserInfo, customer: Customer, courses: Iterable[Course] = ()) -> Customer:
+    """Save a new customer into the public pool (operations' add page); ``customer`` is unsaved."""
+    with transaction.atomic():
+        customer.consultant = None
+        customer.save()
+        customer.course.set(courses)
+        customer_event_record(customer=customer, kind=CustomerEvent.Kind.ENTERED, actor=user, detail={"pool": "public"})
     return customer
 
 
@@ -251,13 +286,22 @@ SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date"})
 
 
 def customer_update(
-    *, customer: Customer, fields: Iterable[str], holder: UserInfo | None, courses: Iterable[Course] | None = None
+    *,
+    customer: Customer,
+    fields: Iterable[str],
+    holder: UserInfo | None,
+    courses: Iterable[Course] | None = None,
+    user: UserInfo | None = None,
+    changed: Iterable[str] | None = None,
 ) -> Customer:
     """Save the edited ``fields`` of ``customer``, only while it is still held by ``holder`` (None: public).
 
     Only those fields are written, so an edit never undoes what happened meanwhile elsewhere
     (a claim, a release, a payment approval signing the customer, a new follow-up); ownership
     is checked on the locked row. Raises ``Customer.DoesNotExist`` when the customer moved.
+
+    An ``edited`` event by ``user`` (default: the holder) names the ``changed`` fields (default:
+    every written field); nothing changed, no event.
     """
     concrete = {model_field.name for model_field in Customer._meta.concrete_fields}
     update_fields = [name for name in fields if name in concrete and name not in SERVER_FIELDS]
@@ -269,6 +313,14 @@ def customer_update(
             customer.save(update_fields=update_fields)
         if courses is not None:
             customer.course.set(courses)
+        names = list(changed) if changed is not None else update_fields
+        if names:
+            customer_event_record(
+                customer=customer,
+                kind=CustomerEvent.Kind.EDITED,
+                actor=user if user is not None else holder,
+                detail={"fields": names},
+            )
     return customer
 
 
@@ -288,6 +340,12 @@ def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> 
             customer=customer, consultant=consultant, note=note, date=timezone.localdate()
         )
         Customer.objects.filter(pk=customer.pk).update(last_consult_date=record.date)
+        customer_event_record(
+            customer=customer,
+            kind=CustomerEvent.Kind.FOLLOWED_UP,
+            actor=consultant,
+            detail={"record_id": record.pk, "note": note[:200]},
+        )
     return record
 
 
