@@ -195,6 +195,8 @@ class Customer(models.Model):
     salary = models.CharField(_("salary"), max_length=64, blank=True)
     date = models.DateField(_("entered"), default=timezone.localdate)
     last_consult_date = models.DateField(_("last follow-up"), null=True, blank=True)
+    #: Issue 12: when the consultant means to follow up next (set with a follow-up; the ``due`` filter).
+    next_consult_date = models.DateField(_("next follow-up"), null=True, blank=True)
     consultant = models.ForeignKey(
         UserInfo,
         verbose_name=_("consultant"),
@@ -218,6 +220,8 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "date", "id"], name="customer_pool_date"),
             # Sorting a pool by name: the page's ids come from this index alone (no row reads).
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
+            # Issue 12: the private pool's ``due`` filter and its next-follow-up column, sorted.
+            models.Index(fields=["consultant", "next_consult_date", "id"], name="customer_pool_next_consult"),
         ]
 
     def __str__(self) -> str:

@@ -20,14 +20,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import BoundOption, Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
 from web.handlers.customer_page import customer_link, customer_page
 from web.models import Customer, Department
 from web.selectors.customers import (
+    DUE_OVERDUE,
+    DUE_TODAY,
     consult_records_public,
     customers_all,
+    customers_due,
     customers_private,
     customers_public,
 )
@@ -83,6 +86,26 @@ class CustomerColumns:
         Option("status"),
         Option("course", is_multi=True),
     ]
+
+
+class _BoundDueOption(BoundOption):
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        return customers_due(queryset, due=self.selected[0]) if self.selected else queryset
+
+
+class DueOption(Option):
+    """The private pool's ``due`` filter (issue 12): ``today`` (next follow-up on or before today)
+    or ``overdue`` (before today). Not a choice field, so the links are built here."""
+
+    def __init__(self) -> None:
+        super().__init__("next_consult_date", label=_("Follow-up due"))
+
+    def bind(self, model, request: HttpRequest, *args, **kwargs) -> BoundOption:
+        choices = [(DUE_TODAY, DUE_TODAY, gettext("Due today")), (DUE_OVERDUE, DUE_OVERDUE, gettext("Overdue"))]
+        selected = [value for value in request.GET.getlist("due") if value in (DUE_TODAY, DUE_OVERDUE)][:1]
+        return _BoundDueOption(
+            self, "due", str(self.label), choices, selected, model._meta.get_field("next_consult_date")
+        )
 
 
 class PublicCustomerHandler(CustomerColumns, StarkHandler):
@@ -237,6 +260,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
 
     list_title = _("My customers")
+    search_group = [*CustomerColumns.search_group, DueOption()]
 
     def extra_urls(self) -> list:
         return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
@@ -269,6 +293,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         display_name,
         *CustomerColumns.pool_columns[1:],
         "last_consult_date",
+        "next_consult_date",
         display_records,
         display_payments,
         StarkHandler.display_edit,

@@ -4,7 +4,10 @@ Every page that shows or looks up a customer or a follow-up starts from one of
 these querysets, so an id outside the user's allowed set is simply not found (404).
 """
 
+import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
 
@@ -71,3 +74,22 @@ def customer_payments(*, customer_id: int) -> QuerySet[PaymentRecord]:
         .select_related("consultant", "confirm_user", "class_list__course")
         .order_by("-apply_date", "-id")
     )
+
+
+# ---------------------------------------------------------------- issue 12: follow-up reminders
+#: The private pool's ``due`` filter: its URL values.
+DUE_TODAY = "today"
+DUE_OVERDUE = "overdue"
+
+
+def customers_due(queryset: QuerySet[Customer], *, due: str, today: datetime.date | None = None) -> QuerySet[Customer]:
+    """Customers whose next follow-up is due: ``today`` → on or before today, ``overdue`` → before today.
+
+    "Today" is the date in the configured time zone (``TIME_ZONE``), not UTC's.
+    """
+    today = today or timezone.localdate()
+    if due == DUE_TODAY:
+        return queryset.filter(next_consult_date__lte=today)
+    if due == DUE_OVERDUE:
+        return queryset.filter(next_consult_date__lt=today)
+    raise ValueError(f"unknown due value {due!r}")

@@ -44,6 +44,7 @@ up front, so the whole claim runs alone and the same code is race-free there too
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -282,7 +283,7 @@ def customer_create_public(*, user: UserInfo, customer: Customer, courses: Itera
 
 #: Fields no customer form may write: the pool (claim/release/assign), signing (payment approval)
 #: and the follow-up date (follow-ups) each have their own service.
-SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date"})
+SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date", "next_consult_date", "recv_date"})
 
 
 def customer_update(
@@ -324,11 +325,20 @@ def customer_update(
     return customer
 
 
-def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> ConsultRecord:
-    """Write a follow-up for one of the consultant's own customers and update its last follow-up date.
+def consult_record_add(
+    *, consultant: UserInfo, customer_id: int, note: str, next_consult_date: datetime.date | None = None
+) -> ConsultRecord:
+    """Write a follow-up for one of the consultant's own customers and update its follow-up dates.
 
-    Raises ``Customer.DoesNotExist`` when the customer is not in the consultant's private pool.
+    The customer's last follow-up becomes today and its next follow-up ``next_consult_date``
+    (None clears it: this follow-up has dealt with the reminder). Raises ``ValidationError``
+    for a next date in the past and ``Customer.DoesNotExist`` when the customer is not in the
+    consultant's private pool.
     """
+    if next_consult_date is not None and next_consult_date < timezone.localdate():
+        raise ValidationError(
+            {"next_consult_date": _("The next follow-up cannot be in the past.")}, code="next_consult_date_past"
+        )
     with transaction.atomic():
         _lock_consultant(consultant)  # the module's lock order: user row, then customer row
         # Lock the customer so a release in another tab cannot slip between the check and the insert.
@@ -339,13 +349,13 @@ def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> 
         record = ConsultRecord.objects.create(
             customer=customer, consultant=consultant, note=note, date=timezone.localdate()
         )
-        Customer.objects.filter(pk=customer.pk).update(last_consult_date=record.date)
-        customer_event_record(
-            customer=customer,
-            kind=CustomerEvent.Kind.FOLLOWED_UP,
-            actor=consultant,
-            detail={"record_id": record.pk, "note": note[:200]},
+        Customer.objects.filter(pk=customer.pk).update(
+            last_consult_date=record.date, next_consult_date=next_consult_date
         )
+        detail = {"record_id": record.pk, "note": note[:200]}
+        if next_consult_date is not None:
+            detail["next_consult_date"] = next_consult_date.isoformat()
+        customer_event_record(customer=customer, kind=CustomerEvent.Kind.FOLLOWED_UP, actor=consultant, detail=detail)
     return record
 
 
