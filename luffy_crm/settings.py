@@ -197,3 +197,14 @@ STARK_PERMISSION_CHECK = "rbac.permissions.stark_has_permission"
 # --- CRM business rules ------------------------------------------------------------------
 # Most unsigned customers one consultant may hold in their private pool.
 CUSTOMER_PRIVATE_POOL_CAP = env.int("CUSTOMER_PRIVATE_POOL_CAP", default=150)
+
+# --- Issue 12: the working day (automatic return, claim rules) -------------------------------
+# return_idle_customers: an unsigned private customer with no follow-up for this many days
+# (counted from recv_date when there is none since) goes back to the public pool; 0 disables.
+CUSTOMER_RETURN_NO_FOLLOW_UP_DAYS = env.int("CUSTOMER_RETURN_NO_FOLLOW_UP_DAYS", default=15)
+# ... and one still unsigned this many days after recv_date; 0 disables.
+CUSTOMER_RETURN_NOT_SIGNED_DAYS = env.int("CUSTOMER_RETURN_NOT_SIGNED_DAYS", default=30)
+# A consultant cannot claim back, within this many days, a customer released or returned from them.
+CUSTOMER_RECLAIM_COOLDOWN_DAYS = env.int("CUSTOMER_RECLAIM_COOLDOWN_DAYS", default=7)
+# Most customers one consultant may claim per day (local time zone); 0: no limit.
+CUSTOMER_DAILY_CLAIM_LIMIT = env.int("CUSTOMER_DAILY_CLAIM_LIMIT", default=0)

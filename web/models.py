@@ -197,6 +197,9 @@ class Customer(models.Model):
     last_consult_date = models.DateField(_("last follow-up"), null=True, blank=True)
     #: Issue 12: when the consultant means to follow up next (set with a follow-up; the ``due`` filter).
     next_consult_date = models.DateField(_("next follow-up"), null=True, blank=True)
+    #: Issue 12: the day the current consultant took the customer (claim, assignment, reassignment);
+    #: null in the public pool. The automatic return counts from it.
+    recv_date = models.DateField(_("taken on"), null=True, blank=True)
     consultant = models.ForeignKey(
         UserInfo,
         verbose_name=_("consultant"),
@@ -222,6 +225,8 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
             # Issue 12: the private pool's ``due`` filter and its next-follow-up column, sorted.
             models.Index(fields=["consultant", "next_consult_date", "id"], name="customer_pool_next_consult"),
+            # The automatic return walks private customers by the day they were taken.
+            models.Index(fields=["recv_date", "id"], name="customer_recv_date"),
         ]
 
     def __str__(self) -> str:
@@ -496,6 +501,11 @@ class CustomerEvent(models.Model):
     actor = models.ForeignKey(
         UserInfo, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: The consultant the event is about: who got the customer (claimed, assigned, reassigned) or
+    #: lost it (released, returned). The claim rules and the dashboards count by it.
+    consultant = models.ForeignKey(
+        UserInfo, verbose_name=_("consultant"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     #: Facts of the event as plain values (ids, names, amounts, reasons); shown escaped.
     detail = models.JSONField(_("detail"), default=dict, blank=True)
@@ -509,6 +519,8 @@ class CustomerEvent(models.Model):
             models.Index(fields=["customer", "at", "id"], name="customer_event_timeline"),
             # Dashboards count events of one kind over a period (claimed / signed per week).
             models.Index(fields=["kind", "at"], name="customer_event_kind_at"),
+            # The daily claim limit and the per-consultant figures: one consultant's events of a kind.
+            models.Index(fields=["consultant", "kind", "at"], name="customer_event_consultant"),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,9 @@ from web.services.customers import (
     customer_create_public,
     customer_release,
     customer_update,
+    daily_claim_limit,
     private_pool_cap,
+    reclaim_cooldown_days,
 )
 
 
@@ -199,7 +201,19 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
                 gettext("%(count)d customers were skipped: a private pool holds at most %(cap)d unsigned customers.")
                 % {"count": len(result.over_cap), "cap": self.cap},
             )
-        if not (result.claimed or result.already_taken or result.over_cap):
+        if result.cooldown:
+            messages.warning(
+                request,
+                gettext("%(count)d customers were skipped: they left your private pool less than %(days)d days ago.")
+                % {"count": len(result.cooldown), "days": reclaim_cooldown_days()},
+            )
+        if result.daily_limit:
+            messages.warning(
+                request,
+                gettext("%(count)d customers were skipped: you may claim at most %(limit)d customers a day.")
+                % {"count": len(result.daily_limit), "limit": daily_claim_limit()},
+            )
+        if not (result.claimed or result.already_taken or result.over_cap or result.cooldown or result.daily_limit):
             messages.warning(request, gettext("Select at least one row."))
 
     @property

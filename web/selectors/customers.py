@@ -93,3 +93,32 @@ def customers_due(queryset: QuerySet[Customer], *, due: str, today: datetime.dat
     if due == DUE_OVERDUE:
         return queryset.filter(next_consult_date__lt=today)
     raise ValueError(f"unknown due value {due!r}")
+
+
+# ---------------------------------------------------------------- issue 12: claim rules
+def customer_ids_in_reclaim_cooldown(*, consultant: UserInfo, customer_ids: list[int], days: int) -> set[int]:
+    """Those of ``customer_ids`` released or returned from ``consultant`` within the last ``days`` days."""
+    if days <= 0 or not customer_ids:
+        return set()
+    since = timezone.now() - datetime.timedelta(days=days)
+    return set(
+        CustomerEvent.objects.filter(
+            customer_id__in=customer_ids,
+            consultant=consultant,
+            kind__in=(CustomerEvent.Kind.RELEASED, CustomerEvent.Kind.RETURNED),
+            at__gte=since,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def local_day_start(day: datetime.date | None = None) -> datetime.datetime:
+    """Midnight starting ``day`` (default today) in the configured time zone, as an aware datetime."""
+    day = day or timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def customer_claims_today_count(*, consultant: UserInfo) -> int:
+    """How many customers ``consultant`` has claimed since midnight (local time): the daily limit counts these."""
+    return CustomerEvent.objects.filter(
+        consultant=consultant, kind=CustomerEvent.Kind.CLAIMED, at__gte=local_day_start()
+    ).count()

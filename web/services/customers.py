@@ -58,6 +58,8 @@ from django.utils.translation import gettext_lazy as _
 from web.models import ConsultRecord, Course, Customer, CustomerEvent, UserInfo
 from web.selectors.customers import (
     consult_records_private,
+    customer_claims_today_count,
+    customer_ids_in_reclaim_cooldown,
     customer_private_unsigned_count,
     customers_public,
     sales_consultants,
@@ -77,6 +79,10 @@ class ClaimResult:
     already_taken: tuple[int, ...] = ()
     #: Still public, but taking it would put the consultant over the cap.
     over_cap: tuple[int, ...] = ()
+    #: Issue 12: released or returned from this consultant too recently to claim back.
+    cooldown: tuple[int, ...] = ()
+    #: Issue 12: over the consultant's daily claim limit.
+    daily_limit: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,15 @@ class PrivatePoolFull(Exception):
 
 def private_pool_cap() -> int:
     return settings.CUSTOMER_PRIVATE_POOL_CAP
+
+
+def reclaim_cooldown_days() -> int:
+    return settings.CUSTOMER_RECLAIM_COOLDOWN_DAYS
+
+
+def daily_claim_limit() -> int:
+    """0: no limit."""
+    return settings.CUSTOMER_DAILY_CLAIM_LIMIT
 
 
 def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
@@ -163,33 +178,51 @@ def _move_to_private_pool(
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
-        claimed, over_cap = [], []
-        for pk, holder_id, status in _lock_customers(candidates):
-            if holder_id is not None:
-                continue  # claimed by someone else between our read and our lock
-            if status == Customer.Status.SIGNED:
-                claimed.append(pk)  # signed customers do not count toward the cap
-            elif room > 0:
+        locked = [(pk, status) for pk, holder_id, status in _lock_customers(candidates) if holder_id is None]
+        # (A row claimed by someone else between our read and our lock now shows its holder: skipped.)
+        cooling: set[int] = set()
+        claims_left: int | None = None
+        if kind == CustomerEvent.Kind.CLAIMED:
+            # The claim rules beside the cap, counted under the same locks (the consultant's row
+            # serialises their claims; a release or return is committed with its event).
+            cooling = customer_ids_in_reclaim_cooldown(
+                consultant=consultant, customer_ids=[pk for pk, _status in locked], days=reclaim_cooldown_days()
+            )
+            if daily_claim_limit() > 0:
+                claims_left = max(daily_claim_limit() - customer_claims_today_count(consultant=consultant), 0)
+        claimed, over_cap, cooldown, over_daily = [], [], [], []
+        for pk, status in locked:
+            if pk in cooling:
+                cooldown.append(pk)
+            elif claims_left is not None and claims_left <= 0:
+                over_daily.append(pk)
+            elif status == Customer.Status.SIGNED or room > 0:
                 claimed.append(pk)
-                room -= 1
+                if status != Customer.Status.SIGNED:
+                    room -= 1  # signed customers do not count toward the cap
+                if claims_left is not None:
+                    claims_left -= 1
             else:
                 over_cap.append(pk)
 
         if claimed:
             # Locked above and seen public under the lock: nobody can have taken them since.
-            Customer.objects.filter(pk__in=claimed).update(consultant=consultant)
+            Customer.objects.filter(pk__in=claimed).update(consultant=consultant, recv_date=timezone.localdate())
             customer_events_record(
                 customer_ids=claimed,
                 kind=kind,
                 actor=actor,
+                consultant=consultant,
                 detail={"consultant_id": consultant.pk, "consultant": actor_name(consultant)},
             )
 
-    unavailable = set(claimed) | set(over_cap)
+    unavailable = set(claimed) | set(over_cap) | set(cooldown) | set(over_daily)
     return ClaimResult(
         claimed=tuple(claimed),
         already_taken=tuple(pk for pk in ids if pk not in unavailable),
         over_cap=tuple(over_cap),
+        cooldown=tuple(cooldown),
+        daily_limit=tuple(over_daily),
     )
 
 
@@ -245,8 +278,10 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
     with transaction.atomic():
         mine = [pk for pk, holder_id, _status in _lock_customers(ids) if holder_id == consultant.pk]
         if mine:
-            Customer.objects.filter(pk__in=mine).update(consultant=None)
-            customer_events_record(customer_ids=mine, kind=CustomerEvent.Kind.RELEASED, actor=consultant)
+            Customer.objects.filter(pk__in=mine).update(consultant=None, recv_date=None)
+            customer_events_record(
+                customer_ids=mine, kind=CustomerEvent.Kind.RELEASED, actor=consultant, consultant=consultant
+            )
     released = set(mine)
     return ReleaseResult(released=tuple(mine), not_mine=tuple(pk for pk in ids if pk not in released))
 
@@ -263,10 +298,15 @@ def customer_create_private(*, consultant: UserInfo, customer: Customer, courses
             if customer_private_unsigned_count(consultant=consultant) >= private_pool_cap():
                 raise PrivatePoolFull(private_pool_cap())
         customer.consultant = consultant
+        customer.recv_date = timezone.localdate()
         customer.save()
         customer.course.set(courses)
         customer_event_record(
-            customer=customer, kind=CustomerEvent.Kind.ENTERED, actor=consultant, detail={"pool": "private"}
+            customer=customer,
+            kind=CustomerEvent.Kind.ENTERED,
+            actor=consultant,
+            consultant=consultant,
+            detail={"pool": "private"},
         )
     return customer
 
@@ -275,6 +315,7 @@ def customer_create_public(*, user: UserInfo, customer: Customer, courses: Itera
     """Save a new customer into the public pool (operations' add page); ``customer`` is unsaved."""
     with transaction.atomic():
         customer.consultant = None
+        customer.recv_date = None
         customer.save()
         customer.course.set(courses)
         customer_event_record(customer=customer, kind=CustomerEvent.Kind.ENTERED, actor=user, detail={"pool": "public"})

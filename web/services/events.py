@@ -41,15 +41,21 @@ def customer_event_record(
     customer: Customer | int,
     kind: str,
     actor: UserInfo | None = None,
+    consultant: UserInfo | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> CustomerEvent:
-    """Write one event for ``customer`` (an instance or a primary key). ``actor=None``: the system."""
+    """Write one event for ``customer`` (an instance or a primary key). ``actor=None``: the system.
+
+    ``consultant``: who got the customer (claimed, assigned, reassigned) or lost it (released,
+    returned); the claim rules and the dashboards count by it.
+    """
     _require_transaction()
     customer_id = customer if isinstance(customer, int) else customer.pk
     return CustomerEvent.objects.create(
         customer_id=customer_id,
         kind=_kind(kind),
         actor=actor,
+        consultant=consultant,
         at=timezone.now(),
         detail=dict(detail or {}),
     )
@@ -60,13 +66,17 @@ def customer_events_record(
     customer_ids: Iterable[int],
     kind: str,
     actor: UserInfo | None = None,
+    consultant: UserInfo | None = None,
+    consultant_by_customer: Mapping[int, int | None] | None = None,
     detail: Mapping[str, Any] | None = None,
     detail_by_customer: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> int:
     """Write the same kind of event for many customers in bulk INSERTs; returns how many were written.
 
     ``detail`` is shared by all of them; ``detail_by_customer`` adds per-customer facts (e.g. the
-    consultant a reassigned customer came from) on top of it.
+    consultant a reassigned customer came from) on top of it. ``consultant`` is the same for all;
+    ``consultant_by_customer`` (customer id → user id) gives each its own (the automatic return:
+    each customer's former consultant).
     """
     _require_transaction()
     kind = _kind(kind)
@@ -78,6 +88,11 @@ def customer_events_record(
             customer_id=customer_id,
             kind=kind,
             actor=actor,
+            consultant_id=(
+                consultant_by_customer.get(customer_id)
+                if consultant_by_customer is not None
+                else (consultant.pk if consultant is not None else None)
+            ),
             at=now,
             detail={**shared, **per_customer.get(customer_id, {})},
         )
