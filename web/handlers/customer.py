@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import BoundOption, Option
+from stark.search import BoundOption, DateRangeOption, Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import AssignForm, CustomerForm
 from web.handlers.customer_page import customer_link, customer_page
@@ -401,6 +401,8 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
         Option("status"),
         Option("source", is_multi=True),
+        # Issue 12: the manager's funnel links each week's entered customers here.
+        DateRangeOption("date"),
     ]
     has_add_btn = False
 
