@@ -184,6 +184,7 @@ LOGGING = {
 RBAC_WHITELIST = ["login", "logout", "health"]
 # URL names any logged-in user may open, whatever their roles.
 RBAC_LOGIN_ONLY = ["home", "password_change", "password_change_done"]
+RBAC_LOGIN_ONLY += ["notifications", "notifications_unread"]  # issue 12: each user's own notifications
 # URL paths (prefixes) never checked: static files.
 RBAC_WHITELIST_PATHS = ["/" + STATIC_URL]
 # When True, superusers pass every permission check. Off: roles decide for everyone.

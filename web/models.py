@@ -525,3 +525,27 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """Issue 12: an in-app notice to one user (the bell in the top bar). Written by services in the
+    transaction of the change it tells about; ``text`` is in the site's language, ``link`` a local path."""
+
+    user = models.ForeignKey(UserInfo, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-id"]
+        indexes = [
+            # The bell's unread count and the list, newest first, of one user.
+            models.Index(fields=["user", "read_at", "created"], name="notification_user_unread"),
+            models.Index(fields=["user", "created", "id"], name="notification_user_list"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

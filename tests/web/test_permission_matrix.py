@@ -136,7 +136,7 @@ def test_anonymous_is_sent_to_the_login_page_with_a_local_next(client):
 
 #: Named URLs that are no permission: open to everyone, or to every logged-in user (DESIGN §5).
 OPEN_URLS = {"login": "whitelist", "logout": "whitelist", "health": "whitelist"}
-LOGIN_ONLY_URLS = {"home", "password_change"}
+LOGIN_ONLY_URLS = {"home", "password_change", "notifications", "notifications_unread"}
 
 
 def test_every_named_url_is_a_permission_or_deliberately_open(settings):

@@ -65,6 +65,7 @@ from web.selectors.customers import (
     sales_consultants,
 )
 from web.services.events import actor_name, customer_event_record, customer_events_record
+from web.services.notifications import notify_customers_assigned
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +216,8 @@ def _move_to_private_pool(
                 consultant=consultant,
                 detail={"consultant_id": consultant.pk, "consultant": actor_name(consultant)},
             )
+            if kind == CustomerEvent.Kind.ASSIGNED:
+                notify_customers_assigned(consultant=consultant, count=len(claimed), by=actor)
 
     unavailable = set(claimed) | set(over_cap) | set(cooldown) | set(over_daily)
     return ClaimResult(

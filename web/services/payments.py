@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from web.models import ClassList, Customer, CustomerEvent, PaymentRecord, Student, UserInfo
 from web.services.customers import _lock_consultant, _lock_customers
 from web.services.events import customer_event_record
+from web.services.notifications import notify_payment_applied, notify_payment_decided
 
 #: Pay types whose confirmation signs the customer and seats the student in the class.
 ENROLLING_PAY_TYPES = frozenset({PaymentRecord.PayType.ENROLMENT_FEE, PaymentRecord.PayType.TUITION})
@@ -82,6 +83,7 @@ def payment_apply(
     customer_event_record(
         customer=customer, kind=CustomerEvent.Kind.PAYMENT_APPLIED, actor=consultant, detail=_payment_detail(payment)
     )
+    notify_payment_applied(customer_name=customer.name, consultant=consultant, amount=str(payment.paid_fee))
     return payment
 
 
@@ -138,12 +140,19 @@ def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason
         changed = PaymentRecord.objects.filter(pk__in=pending).update(
             confirm_status=PaymentRecord.ConfirmStatus.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
         )
-        for payment in PaymentRecord.objects.filter(pk__in=pending).select_related("class_list__course"):
+        for payment in PaymentRecord.objects.filter(pk__in=pending).select_related("class_list__course", "customer"):
             customer_event_record(
                 customer=payment.customer_id,
                 kind=CustomerEvent.Kind.PAYMENT_REJECTED,
                 actor=confirm_user,
                 detail={**_payment_detail(payment), "reason": reason},
+            )
+            notify_payment_decided(
+                consultant_id=payment.consultant_id,
+                customer_id=payment.customer_id,
+                customer_name=payment.customer.name,
+                confirmed=False,
+                reason=reason,
             )
     return PaymentDecisionResult(changed=changed, requested=len(ids))
 
@@ -153,6 +162,12 @@ def _apply_confirmation(payment: PaymentRecord, *, confirm_user: UserInfo) -> No
     detail = _payment_detail(payment)
     customer_event_record(
         customer=payment.customer_id, kind=CustomerEvent.Kind.PAYMENT_CONFIRMED, actor=confirm_user, detail=detail
+    )
+    notify_payment_decided(
+        consultant_id=payment.consultant_id,
+        customer_id=payment.customer_id,
+        customer_name=payment.customer.name,
+        confirmed=True,
     )
     student = _student_for(payment.customer)
     if payment.pay_type in ENROLLING_PAY_TYPES:

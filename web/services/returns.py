@@ -29,6 +29,7 @@ from web.models import Customer, CustomerEvent, UserInfo
 from web.selectors.returns import RULE_NO_FOLLOW_UP, RULE_NOT_SIGNED, ReturnRules, customers_to_return
 from web.services.customers import _lock_customers, _retry_on_deadlock
 from web.services.events import customer_events_record
+from web.services.notifications import notify_customers_returned
 
 #: Customers locked and returned per transaction.
 DEFAULT_BATCH_SIZE = 200
@@ -86,6 +87,8 @@ def _return_batch(*, rules: ReturnRules, ids: list[int], result: ReturnResult) -
                     consultant_by_customer={pk: returned[pk][0] for pk in of_rule},
                     detail={"rule": rule, "days": rules.days_of(rule)},
                 )
+        returned_per_consultant = Counter(consultant_id for consultant_id, _rule in returned.values())
+        notify_customers_returned(counts=dict(returned_per_consultant))
     for pk, (consultant_id, rule) in returned.items():
         result.per_consultant[consultant_id] += 1
         result.per_rule[rule] += 1
