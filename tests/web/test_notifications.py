@@ -133,7 +133,7 @@ def test_anonymous_users_are_sent_to_login(client):
     assert client.get(UNREAD).status_code == 302
 
 
-def test_every_page_shows_the_bell_without_a_query_for_it(client, consultant):
+def test_every_page_shows_the_bell_whose_count_is_fetched_separately(client, consultant):
     client.force_login(consultant)
     page = client.get(reverse("home")).content.decode()
     assert f'data-unread-url="{UNREAD}"' in page and "luffy/notifications.js" in page
