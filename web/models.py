@@ -227,6 +227,8 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "next_consult_date", "id"], name="customer_pool_next_consult"),
             # The automatic return walks private customers by the day they were taken.
             models.Index(fields=["recv_date", "id"], name="customer_recv_date"),
+            # The dashboards' entered-per-week and per-source funnel, read from the index alone.
+            models.Index(fields=["date", "source", "status", "consultant"], name="customer_date_funnel"),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +251,10 @@ class ConsultRecord(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["-date", "-id"]
+        indexes = [
+            # Issue 12: the manager's dashboard counts this week's follow-ups per consultant.
+            models.Index(fields=["date", "consultant"], name="consult_record_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.date}"
@@ -304,6 +310,8 @@ class PaymentRecord(models.Model):
             # The approval list, newest first, all of them or one status (pending by default).
             models.Index(fields=["apply_date", "id"], name="payment_applied"),
             models.Index(fields=["confirm_status", "apply_date", "id"], name="payment_status_applied"),
+            # Issue 12: finance's dashboard sums the applications decided this month.
+            models.Index(fields=["confirm_date"], name="payment_decided"),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ def parse_args(argv):
     parser.add_argument("--keep", action="store_true", help="Keep the database (default: drop it at the end).")
     parser.add_argument("--force", action="store_true", help="Run on a database not named *_bench.")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--measure-only", action="store_true", help="Skip seeding (a database kept by --keep).")
     return parser.parse_args(argv)
 
 
@@ -52,7 +53,7 @@ def add_history() -> None:
         )
         cursor.execute(
             f"INSERT INTO {events} (customer_id, kind, actor_id, consultant_id, at, detail) "  # noqa: S608
-            f"SELECT id, 'signed', NULL, NULL, TIMESTAMP(date + INTERVAL 7 DAY, '15:00:00'), '{{}}' "
+            f"SELECT id, 'signed', NULL, consultant_id, TIMESTAMP(date + INTERVAL 7 DAY, '15:00:00'), '{{}}' "
             f"FROM {customers} WHERE status = 'signed'"
         )
         cursor.execute(
@@ -70,13 +71,22 @@ def measure(name: str, func, repeat: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     func()  # warm-up
-    totals, queries = [], 0
+    totals, queries, slowest = [], 0, (0.0, "")
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             func()
         totals.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
         queries = len(captured)
-    return {"name": name, "queries": queries, "p50": statistics.median(totals), "max": max(totals)}
+        for query in captured.captured_queries:
+            slowest = max(slowest, (float(query["time"]) * 1000, query["sql"]))
+    return {
+        "name": name,
+        "queries": queries,
+        "p50": statistics.median(totals),
+        "max": max(totals),
+        "slowest_ms": slowest[0],
+        "slowest_sql": slowest[1],
+    }
 
 
 def main(argv=None) -> int:
@@ -94,8 +104,9 @@ def main(argv=None) -> int:
 
     try:
         seed_args = argparse.Namespace(customers=args.customers, seed=args.seed)
-        list_bench.seed(seed_args)
-        add_history()
+        if not args.measure_only:
+            list_bench.seed(seed_args)
+            add_history()
         consultant = UserInfo.objects.get(username="consultant1")
         teacher = UserInfo.objects.get(username="teacher1")
         cases = [
@@ -117,6 +128,9 @@ def main(argv=None) -> int:
             print(f"{r['name']:<26} {r['queries']:>7} {r['p50']:>11.1f} {r['max']:>11.1f}{flag}")
             if flag:
                 missed.append(r["name"])
+        print("\nslowest query of each dashboard:")
+        for r in results:
+            print(f"- {r['name']}: {r['slowest_ms']:.1f} ms: {r['slowest_sql'][:700]}")
     finally:
         if not args.keep:
             list_bench.drop_database()

@@ -30,6 +30,9 @@ from web.models import (
     UserInfo,
 )
 from web.selectors.customers import (
+    DUE_OVERDUE,
+    DUE_TODAY,
+    customers_due,
     customers_private,
     customers_public,
     local_day_start,
@@ -48,6 +51,8 @@ RETURNING_SOON_DAYS = 3
 LOW_SCORE = 80
 LOW_SCORE_LIMIT = 20
 ATTENDANCE_WEEKS = 4
+#: The operations dashboard counts the public pool up to this many, then shows "N+".
+PUBLIC_POOL_COUNT_CAP = 10_000
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -61,7 +66,7 @@ def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def _money_sum(condition: Q) -> Coalesce:
+def _money_sum(condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum("paid_fee", filter=condition), Value(Decimal("0")), output_field=_MONEY)
 
 
@@ -69,27 +74,32 @@ def _money_sum(condition: Q) -> Coalesce:
 def consultant_dashboard(*, consultant: UserInfo, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     mine = customers_private(consultant=consultant)
-    # One query over the consultant's rows (index (consultant, ...)): the cap count and both reminders.
-    pool = mine.aggregate(
-        unsigned=Count("pk", filter=Q(status=Customer.Status.UNSIGNED)),
-        due_today=Count("pk", filter=Q(next_consult_date__lte=today)),
-        overdue=Count("pk", filter=Q(next_consult_date__lt=today)),
-    )
+    # Three counts, each read from one index alone: (consultant, status, ...) for the cap, and
+    # (consultant, next_consult_date, id) for the reminders. One aggregate over all of the
+    # consultant's rows would read every row (thousands for a consultant with many signed customers).
+    pool = {
+        "unsigned": mine.filter(status=Customer.Status.UNSIGNED).count(),
+        "due_today": customers_due(mine, due=DUE_TODAY, today=today).count(),
+        "overdue": customers_due(mine, due=DUE_OVERDUE, today=today).count(),
+    }
     cap = settings.CUSTOMER_PRIVATE_POOL_CAP
     payments = PaymentRecord.objects.filter(consultant=consultant)
     by_status = dict.fromkeys(PaymentRecord.ConfirmStatus.values, 0)
     for status, count in payments.order_by().values_list("confirm_status").annotate(n=Count("pk")):
         by_status[status] = count
+    # Events carry the consultant whose application or sale they are: both read the
+    # (consultant, kind, at) index. A customer is signed once (a ``signed`` event is written only
+    # when the status flips), so counting events counts customers.
     rejections = list(
-        CustomerEvent.objects.filter(
-            kind=CustomerEvent.Kind.PAYMENT_REJECTED, customer__consultant=consultant
-        ).select_related("customer", "actor")[:RECENT_REJECTIONS]
+        CustomerEvent.objects.filter(kind=CustomerEvent.Kind.PAYMENT_REJECTED, consultant=consultant)
+        .select_related("customer", "actor")
+        .order_by("-at", "-id")[:RECENT_REJECTIONS]
     )
     signed_this_month = CustomerEvent.objects.filter(
         kind=CustomerEvent.Kind.SIGNED,
-        customer__consultant=consultant,
+        consultant=consultant,
         at__gte=local_day_start(month_start(today)),
-    ).aggregate(n=Count("customer_id", distinct=True))["n"]
+    ).aggregate(n=Count("pk"))["n"]
     returning = list(
         customers_returning_soon(consultant=consultant, within_days=RETURNING_SOON_DAYS).order_by("recv_date", "pk")[
             :RETURNING_SOON_LIMIT
@@ -162,14 +172,20 @@ def manager_dashboard(*, today: datetime.date | None = None, sort: str = "-unsig
         {"week": weeks[n], "entered": entered[f"w{n}"], "claimed": per_week[f"c{n}"], "signed": per_week[f"s{n}"]}
         for n in range(FUNNEL_WEEKS)
     ]
-    # Per source over the same 12 weeks: two GROUP BYs.
+    # Per source, the customers entered in the same 12 weeks and how far they got (now held by a
+    # consultant, signed): one GROUP BY read from the (date, source, status, consultant) index alone.
     by_source = {value: {"entered": 0, "claimed": 0, "signed": 0} for value in Customer.Source.values}
-    for source, count in (
-        Customer.objects.filter(date__gte=first_week).order_by().values_list("source").annotate(n=Count("pk"))
+    for source, entered_count, claimed_count, signed_count in (
+        Customer.objects.filter(date__gte=first_week)
+        .order_by()
+        .values_list("source")
+        .annotate(
+            entered=Count("pk"),
+            claimed=Count("pk", filter=Q(consultant__isnull=False)),
+            signed=Count("pk", filter=Q(status=Customer.Status.SIGNED)),
+        )
     ):
-        by_source[source]["entered"] = count
-    for source, kind, count in events.order_by().values_list("customer__source", "kind").annotate(n=Count("pk")):
-        by_source[source]["signed" if kind == CustomerEvent.Kind.SIGNED else "claimed"] += count
+        by_source[source] = {"entered": entered_count, "claimed": claimed_count, "signed": signed_count}
     sources = [
         {"value": value, "label": label, **by_source[value]}
         for value, label in Customer.Source.choices
@@ -205,11 +221,11 @@ def consultant_loads(*, today: datetime.date, sort: str = "-unsigned") -> list[C
         CustomerEvent.objects.filter(
             kind=CustomerEvent.Kind.SIGNED,
             at__gte=local_day_start(month_start(today)),
-            customer__consultant_id__in=ids,
+            consultant_id__in=ids,
         )
         .order_by()
-        .values_list("customer__consultant_id")
-        .annotate(n=Count("customer_id", distinct=True))
+        .values_list("consultant_id")
+        .annotate(n=Count("pk"))
     )
     cap = settings.CUSTOMER_PRIVATE_POOL_CAP
     rows = [
@@ -240,7 +256,9 @@ def operations_dashboard(*, today: datetime.date | None = None) -> dict:
         "sources": sources,
         "week_total": sum(row["week"] for row in sources),
         "month_total": sum(row["month"] for row in sources),
-        "public_pool": customers_public().count(),
+        # Capped: an exact COUNT of several hundred thousand public rows costs a scan of their index.
+        "public_pool": customers_public()[: PUBLIC_POOL_COUNT_CAP + 1].count(),
+        "public_pool_cap": PUBLIC_POOL_COUNT_CAP,
     }
 
 
@@ -251,23 +269,39 @@ def finance_dashboard(*, today: datetime.date | None = None) -> dict:
     pending_q = Q(confirm_status=PaymentRecord.ConfirmStatus.PENDING)
     confirmed_q = Q(confirm_status=PaymentRecord.ConfirmStatus.CONFIRMED, confirm_date__gte=since)
     rejected_q = Q(confirm_status=PaymentRecord.ConfirmStatus.REJECTED, confirm_date__gte=since)
-    totals = PaymentRecord.objects.aggregate(
-        pending_count=Count("pk", filter=pending_q),
-        pending_amount=_money_sum(pending_q),
-        confirmed_amount=_money_sum(confirmed_q),
-        rejected_amount=_money_sum(rejected_q),
-    )
-    per_class = list(
-        PaymentRecord.objects.filter(pending_q | confirmed_q | rejected_q)
-        .order_by()
-        .values("class_list_id")
-        .annotate(
-            pending_count=Count("pk", filter=pending_q),
-            pending_amount=_money_sum(pending_q),
-            confirmed_amount=_money_sum(confirmed_q),
-            rejected_amount=_money_sum(rejected_q),
+    # Pending ones through the (confirm_status, ...) index, decided ones through (confirm_date):
+    # two small ranges instead of a scan of every application ever made.
+    pending = PaymentRecord.objects.filter(pending_q)
+    decided = PaymentRecord.objects.filter(confirm_date__gte=since)
+    totals = {
+        **pending.aggregate(pending_count=Count("pk"), pending_amount=_money_sum()),
+        **decided.aggregate(confirmed_amount=_money_sum(confirmed_q), rejected_amount=_money_sum(rejected_q)),
+    }
+    rows: dict[int, dict] = {}
+
+    def row_of(class_id: int) -> dict:
+        return rows.setdefault(
+            class_id,
+            {
+                "class_list_id": class_id,
+                "pending_count": 0,
+                "pending_amount": Decimal("0"),
+                "confirmed_amount": Decimal("0"),
+                "rejected_amount": Decimal("0"),
+            },
         )
-    )
+
+    for class_id, count, amount in (
+        pending.order_by().values_list("class_list_id").annotate(n=Count("pk"), amount=_money_sum())
+    ):
+        row_of(class_id).update(pending_count=count, pending_amount=amount)
+    for class_id, confirmed, rejected in (
+        decided.order_by()
+        .values_list("class_list_id")
+        .annotate(confirmed=_money_sum(confirmed_q), rejected=_money_sum(rejected_q))
+    ):
+        row_of(class_id).update(confirmed_amount=confirmed, rejected_amount=rejected)
+    per_class = list(rows.values())
     classes = ClassList.objects.select_related("course").in_bulk([row["class_list_id"] for row in per_class])
     for row in per_class:
         row["class"] = classes.get(row["class_list_id"])

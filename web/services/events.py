@@ -41,13 +41,14 @@ def customer_event_record(
     customer: Customer | int,
     kind: str,
     actor: UserInfo | None = None,
-    consultant: UserInfo | None = None,
+    consultant: UserInfo | int | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> CustomerEvent:
     """Write one event for ``customer`` (an instance or a primary key). ``actor=None``: the system.
 
-    ``consultant``: who got the customer (claimed, assigned, reassigned) or lost it (released,
-    returned); the claim rules and the dashboards count by it.
+    ``consultant`` (a user or a user id): who got the customer (claimed, assigned, reassigned) or
+    lost it (released, returned), or whose application or sale it is (payment events, signed); the
+    claim rules and the dashboards count by it.
     """
     _require_transaction()
     customer_id = customer if isinstance(customer, int) else customer.pk
@@ -55,7 +56,7 @@ def customer_event_record(
         customer_id=customer_id,
         kind=_kind(kind),
         actor=actor,
-        consultant=consultant,
+        consultant_id=consultant.pk if isinstance(consultant, UserInfo) else consultant,
         at=timezone.now(),
         detail=dict(detail or {}),
     )

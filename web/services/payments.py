@@ -81,7 +81,11 @@ def payment_apply(
         note=note,
     )
     customer_event_record(
-        customer=customer, kind=CustomerEvent.Kind.PAYMENT_APPLIED, actor=consultant, detail=_payment_detail(payment)
+        customer=customer,
+        kind=CustomerEvent.Kind.PAYMENT_APPLIED,
+        actor=consultant,
+        consultant=consultant,
+        detail=_payment_detail(payment),
     )
     notify_payment_applied(customer_name=customer.name, consultant=consultant, amount=str(payment.paid_fee))
     return payment
@@ -145,6 +149,7 @@ def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason
                 customer=payment.customer_id,
                 kind=CustomerEvent.Kind.PAYMENT_REJECTED,
                 actor=confirm_user,
+                consultant=payment.consultant_id,
                 detail={**_payment_detail(payment), "reason": reason},
             )
             notify_payment_decided(
@@ -161,7 +166,11 @@ def _apply_confirmation(payment: PaymentRecord, *, confirm_user: UserInfo) -> No
     """Side effects of one confirmed application (inside its transaction), with their events."""
     detail = _payment_detail(payment)
     customer_event_record(
-        customer=payment.customer_id, kind=CustomerEvent.Kind.PAYMENT_CONFIRMED, actor=confirm_user, detail=detail
+        customer=payment.customer_id,
+        kind=CustomerEvent.Kind.PAYMENT_CONFIRMED,
+        actor=confirm_user,
+        consultant=payment.consultant_id,
+        detail=detail,
     )
     notify_payment_decided(
         consultant_id=payment.consultant_id,
@@ -176,13 +185,21 @@ def _apply_confirmation(payment: PaymentRecord, *, confirm_user: UserInfo) -> No
         )
         if newly_signed:
             customer_event_record(
-                customer=payment.customer_id, kind=CustomerEvent.Kind.SIGNED, actor=confirm_user, detail=detail
+                customer=payment.customer_id,
+                kind=CustomerEvent.Kind.SIGNED,
+                actor=confirm_user,
+                consultant=payment.consultant_id,
+                detail=detail,
             )
         Student.objects.filter(pk=student.pk).update(student_status=Student.Status.STUDYING)
         if not student.class_list.filter(pk=payment.class_list_id).exists():
             student.class_list.add(payment.class_list_id)
             customer_event_record(
-                customer=payment.customer_id, kind=CustomerEvent.Kind.ENROLLED, actor=confirm_user, detail=detail
+                customer=payment.customer_id,
+                kind=CustomerEvent.Kind.ENROLLED,
+                actor=confirm_user,
+                consultant=payment.consultant_id,
+                detail=detail,
             )
     elif payment.pay_type == PaymentRecord.PayType.WITHDRAWAL:
         Student.objects.filter(pk=student.pk).update(student_status=Student.Status.WITHDRAWN)

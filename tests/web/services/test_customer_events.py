@@ -148,6 +148,8 @@ def test_confirming_an_enrolment_fee_writes_confirmed_signed_enrolled_once():
     payment = PaymentRecordFactory()
     payment_confirm(confirm_user=finance, payment_ids=[payment.pk])
     assert kinds_of(payment.customer_id) == [Kind.PAYMENT_CONFIRMED, Kind.SIGNED, Kind.ENROLLED]
+    # The sale is the applying consultant's: the dashboards count it for them.
+    assert set(CustomerEvent.objects.values_list("consultant_id", flat=True)) == {payment.consultant_id}
     payment_confirm(confirm_user=finance, payment_ids=[payment.pk])
     assert len(kinds_of(payment.customer_id)) == 3
     assert CustomerEvent.objects.filter(actor=finance).count() == 3
