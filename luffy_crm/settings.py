@@ -221,6 +221,7 @@ LOGGING = {
 RBAC_WHITELIST = ["login", "logout", "health"]
 # URL names any logged-in user may open, whatever their roles.
 RBAC_LOGIN_ONLY = ["home", "password_change", "password_change_done"]
+RBAC_LOGIN_ONLY += ["notifications", "notifications_unread"]  # issue 12: each user's own notifications
 # URL paths (prefixes) never checked: static files.
 RBAC_WHITELIST_PATHS = ["/" + STATIC_URL]
 # When True, superusers pass every permission check. Off: roles decide for everyone.
@@ -315,3 +316,14 @@ INSTALLED_APPS += ["auditlog"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "web.middleware.AuditMiddleware"
 )
+
+# --- Issue 12: the working day (automatic return, claim rules) -------------------------------
+# return_idle_customers: an unsigned private customer with no follow-up for this many days
+# (counted from recv_date when there is none since) goes back to the public pool; 0 disables.
+CUSTOMER_RETURN_NO_FOLLOW_UP_DAYS = env.int("CUSTOMER_RETURN_NO_FOLLOW_UP_DAYS", default=15)
+# ... and one still unsigned this many days after recv_date; 0 disables.
+CUSTOMER_RETURN_NOT_SIGNED_DAYS = env.int("CUSTOMER_RETURN_NOT_SIGNED_DAYS", default=30)
+# A consultant cannot claim back, within this many days, a customer released or returned from them.
+CUSTOMER_RECLAIM_COOLDOWN_DAYS = env.int("CUSTOMER_RECLAIM_COOLDOWN_DAYS", default=7)
+# Most customers one consultant may claim per day (local time zone); 0: no limit.
+CUSTOMER_DAILY_CLAIM_LIMIT = env.int("CUSTOMER_DAILY_CLAIM_LIMIT", default=0)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from stark.sites import site as stark_site
-from web.views import account
+from web.views import account, notifications
 
 urlpatterns = [
     path("", account.home, name="home"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("health/", account.health, name="health"),
     path("rbac/", include("rbac.urls")),
     path("stark/", stark_site.urls),
+    # issue 12: the user's own notifications (login only, like home)
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/unread/", notifications.notification_unread, name="notifications_unread"),
 ]

@@ -213,6 +213,11 @@ class Customer(models.Model):
     salary = models.CharField(_("salary"), max_length=64, blank=True)
     date = models.DateField(_("entered"), default=timezone.localdate)
     last_consult_date = models.DateField(_("last follow-up"), null=True, blank=True)
+    #: Issue 12: when the consultant means to follow up next (set with a follow-up; the ``due`` filter).
+    next_consult_date = models.DateField(_("next follow-up"), null=True, blank=True)
+    #: Issue 12: the day the current consultant took the customer (claim, assignment, reassignment);
+    #: null in the public pool. The automatic return counts from it.
+    recv_date = models.DateField(_("taken on"), null=True, blank=True)
     consultant = models.ForeignKey(
         UserInfo,
         verbose_name=_("consultant"),
@@ -238,6 +243,12 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
             # A pool filtered by gender (and source): its capped count reads this index alone.
             models.Index(fields=["consultant", "gender", "source"], name="customer_pool_gender_source"),
+            # Issue 12: the private pool's ``due`` filter and its next-follow-up column, sorted.
+            models.Index(fields=["consultant", "next_consult_date", "id"], name="customer_pool_next_consult"),
+            # The automatic return walks private customers by the day they were taken.
+            models.Index(fields=["recv_date", "id"], name="customer_recv_date"),
+            # The dashboards' entered-per-week and per-source funnel, read from the index alone.
+            models.Index(fields=["date", "source", "status", "consultant"], name="customer_date_funnel"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +279,10 @@ class ConsultRecord(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["-date", "-id"]
+        indexes = [
+            # Issue 12: the manager's dashboard counts this week's follow-ups per consultant.
+            models.Index(fields=["date", "consultant"], name="consult_record_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.date}"
@@ -323,6 +338,8 @@ class PaymentRecord(models.Model):
             # The approval list, newest first, all of them or one status (pending by default).
             models.Index(fields=["apply_date", "id"], name="payment_applied"),
             models.Index(fields=["confirm_status", "apply_date", "id"], name="payment_status_applied"),
+            # Issue 12: finance's dashboard sums the applications decided this month.
+            models.Index(fields=["confirm_date"], name="payment_decided"),
         ]
 
     def __str__(self) -> str:
@@ -559,3 +576,81 @@ class ConsultantPoolGuard(models.Model):
 
     def __str__(self) -> str:
         return f"guard of consultant {self.consultant_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: a customer's history (客户动态). Written only by web.services.events, inside the
+# transaction of the change it records.
+class CustomerEvent(models.Model):
+    """One thing that happened to a customer: the customer page's timeline reads these."""
+
+    class Kind(models.TextChoices):
+        ENTERED = "entered", _("entered")
+        IMPORTED = "imported", _("imported")
+        CLAIMED = "claimed", _("claimed")
+        ASSIGNED = "assigned", _("assigned")
+        REASSIGNED = "reassigned", _("reassigned")
+        RELEASED = "released", _("released")
+        RETURNED = "returned", _("returned to the pool")
+        EDITED = "edited", _("edited")
+        FOLLOWED_UP = "followed_up", _("followed up")
+        PAYMENT_APPLIED = "payment_applied", _("payment applied")
+        PAYMENT_CONFIRMED = "payment_confirmed", _("payment confirmed")
+        PAYMENT_REJECTED = "payment_rejected", _("payment rejected")
+        ENROLLED = "enrolled", _("enrolled")
+        SIGNED = "signed", _("signed")
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    #: Who did it; null when the system did (the automatic return).
+    actor = models.ForeignKey(
+        UserInfo, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: The consultant the event is about: who got the customer (claimed, assigned, reassigned) or
+    #: lost it (released, returned). The claim rules and the dashboards count by it.
+    consultant = models.ForeignKey(
+        UserInfo, verbose_name=_("consultant"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    #: Facts of the event as plain values (ids, names, amounts, reasons); shown escaped.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("customer event")
+        verbose_name_plural = _("customer events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The customer page's timeline, newest first.
+            models.Index(fields=["customer", "at", "id"], name="customer_event_timeline"),
+            # Dashboards count events of one kind over a period (claimed / signed per week).
+            models.Index(fields=["kind", "at"], name="customer_event_kind_at"),
+            # The daily claim limit and the per-consultant figures: one consultant's events of a kind.
+            models.Index(fields=["consultant", "kind", "at"], name="customer_event_consultant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """Issue 12: an in-app notice to one user (the bell in the top bar). Written by services in the
+    transaction of the change it tells about; ``text`` is in the site's language, ``link`` a local path."""
+
+    user = models.ForeignKey(UserInfo, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-id"]
+        indexes = [
+            # The bell's unread count and the list, newest first, of one user.
+            models.Index(fields=["user", "read_at", "created"], name="notification_user_unread"),
+            models.Index(fields=["user", "created", "id"], name="notification_user_list"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

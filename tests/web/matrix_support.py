@@ -134,6 +134,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:axes_accessattempt_list": NOBODY,
     "stark:axes_accessattempt_multi_unlock": NOBODY,
     "stark:auditlog_logentry_list": NOBODY,
+    # issue 12: the customer page (owner; sales manager; finance from the approval list)
+    "stark:web_customer_priv_detail": _only(CONSULTANT),
+    "stark:web_customer_all_detail": _only(MANAGER),
+    "stark:web_paymentrecord_check_customer": _only(FINANCE),
 }
 
 
@@ -237,6 +241,8 @@ def _pk_for(url_name: str, scope: Scope) -> int:
         "stark:web_classlist": lambda: scope.klass.pk,
         "stark:web_customer_pub": lambda: scope.public_customer.pk,
         "stark:web_customer_priv": lambda: scope.own_customer.pk,
+        "stark:web_customer_all": lambda: scope.own_customer.pk,
+        "stark:web_paymentrecord_check": lambda: scope.own_customer.pk,
         "stark:web_consultrecord": lambda: scope.consult_record.pk,
         "stark:web_student": lambda: scope.student.pk,
         "stark:web_courserecord": lambda: scope.course_record.pk,

@@ -152,5 +152,7 @@ def test_home_costs_a_bounded_number_of_queries(client, django_assert_max_num_qu
     seed_all()
     client.force_login(UserInfo.objects.get(username="admin"))
     client.get(reverse("home"))  # loads the rbac snapshot into the session
-    with django_assert_max_num_queries(4):
+    # 4 for the page, plus the admin's five dashboards (issue 12; each a fixed number of aggregates,
+    # counted in tests/web/test_dashboards.py).
+    with django_assert_max_num_queries(4 + 24):
         assert client.get(reverse("home")).status_code == 200

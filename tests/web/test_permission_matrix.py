@@ -138,7 +138,7 @@ def test_anonymous_is_sent_to_the_login_page_with_a_local_next(client):
 
 #: Named URLs that are no permission: open to everyone, or to every logged-in user (DESIGN §5).
 OPEN_URLS = {"login": "whitelist", "logout": "whitelist", "health": "whitelist"}
-LOGIN_ONLY_URLS = {"home", "password_change"}
+LOGIN_ONLY_URLS = {"home", "password_change", "notifications", "notifications_unread"}
 #: issue 16: login-only and POST only (ending one's other sessions; tests/web/security/test_sessions.py).
 LOGIN_ONLY_POST_URLS = {"session_end"}
 

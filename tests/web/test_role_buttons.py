@@ -62,20 +62,21 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         {
             "stark:web_customer_priv_add",
             "stark:web_customer_priv_change",
+            "stark:web_customer_priv_detail",
             "stark:web_consultrecord_list",
             "stark:web_paymentrecord_list",
             "stark:web_customer_priv_export",  # issue 14
         },
         {"stark:web_customer_priv_multi_release"},
     ),
-    "stark:web_customer_all_list": ({"stark:web_customer_all_export"}, set()),  # issue 14: export
+    "stark:web_customer_all_list": ({"stark:web_customer_all_export", "stark:web_customer_all_detail"}, set()),
     "stark:web_consultrecord_list": (
         {"stark:web_consultrecord_add", "stark:web_consultrecord_change", "stark:web_consultrecord_delete"},
         set(),
     ),
     "stark:web_paymentrecord_list": ({"stark:web_paymentrecord_add"}, set()),
     "stark:web_paymentrecord_check_list": (
-        {"stark:web_paymentrecord_check_export"},  # issue 14
+        {"stark:web_paymentrecord_check_export", "stark:web_paymentrecord_check_customer"},
         {"stark:web_paymentrecord_check_multi_confirm", "stark:web_paymentrecord_check_multi_reject"},
     ),
     "stark:web_student_list": (

@@ -5,10 +5,14 @@ identified by its QQ number, and only missing customers are inserted."""
 import datetime
 import random
 
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from web.models import ConsultRecord, Course, Customer, Gender, UserInfo
+from web.models import ConsultRecord, Course, Customer, CustomerEvent, Gender, UserInfo
 from web.search import reindex_customers
+from web.services.events import customer_events_record
 
 #: How many hand-crafted demo customers, and who holds them.
 DEMO_CUSTOMERS = 320
@@ -115,3 +119,14 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
     ConsultRecord.objects.bulk_create(records)
     for pk, date in last_dates.items():
         Customer.objects.filter(pk=pk).update(last_consult_date=date)
+    _demo_history([by_qq[row["qq"]] for _index, row in new], users=users)
+
+
+def _demo_history(ids: list[int], *, users: dict[str, UserInfo]) -> None:
+    """Issue 12: the day each private demo customer was taken (filled as the migration does) and a
+    first timeline entry, so the customer pages and the automatic return have something to show."""
+    with transaction.atomic():
+        Customer.objects.filter(pk__in=ids, consultant__isnull=False).update(
+            recv_date=Coalesce(F("last_consult_date"), F("date"))
+        )
+        customer_events_record(customer_ids=ids, kind=CustomerEvent.Kind.ENTERED, actor=users.get("ops1"))

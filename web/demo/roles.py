@@ -116,6 +116,9 @@ ACTION_TITLES = {
     "multi_init": "生成考勤",
     # issue 16
     "multi_unlock": "解锁",
+    # issue 12: the customer page
+    "detail": "客户详情",
+    "customer": "客户详情",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {
@@ -141,6 +144,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_multi_assign",
         "stark:web_customer_all_list",
         "stark:web_customer_all_export",  # issue 14
+        # issue 12
+        "stark:web_customer_all_detail",
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",
@@ -157,6 +162,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_paymentrecord_list",
         "stark:web_paymentrecord_add",
         f"{CUSTOMER_PRIV}_export",  # issue 14
+        # issue 12
+        f"{CUSTOMER_PRIV}_detail",
     ),
     "运营": (
         f"{CUSTOMER_PUB}_list",
@@ -172,6 +179,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_paymentrecord_check_multi_reject",
         "stark:web_student_list",
         "stark:web_paymentrecord_check_export",  # issue 14
+        # issue 12
+        "stark:web_paymentrecord_check_customer",
     ),
     "班主任": (
         "stark:web_classlist_list",

@@ -73,7 +73,12 @@ class ConsultRecordHandler(StarkHandler):
                 return consult_record_edit(
                     consultant=request.user, customer_id=customer_id, record_id=form.instance.pk, note=note
                 )
-            return consult_record_add(consultant=request.user, customer_id=customer_id, note=note)
+            return consult_record_add(
+                consultant=request.user,
+                customer_id=customer_id,
+                note=note,
+                next_consult_date=form.cleaned_data.get("next_consult_date"),
+            )
         except (Customer.DoesNotExist, ConsultRecord.DoesNotExist) as exc:
             # Released in another tab between the check and the save.
             raise Http404(gettext("No such customer in your private pool.")) from exc

@@ -20,15 +20,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import DateRangeOption, Option
+from stark.search import BoundOption, DateRangeOption, Option
 from stark.utils import check_permission, clean_pks
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
+from web.handlers.customer_page import customer_link, customer_page
 from web.models import Customer, Department
 from web.search import customer_search
 from web.selectors.customers import (
+    DUE_OVERDUE,
+    DUE_TODAY,
     consult_records_public,
     customers_all,
+    customers_due,
     customers_private,
     customers_public,
 )
@@ -38,9 +42,12 @@ from web.services.customers import (
     customer_assign,
     customer_claim,
     customer_create_private,
+    customer_create_public,
     customer_release,
     customer_update,
+    daily_claim_limit,
     private_pool_cap,
+    reclaim_cooldown_days,
 )
 
 
@@ -75,11 +82,9 @@ class CustomerColumns:
         # The list's field columns, with what a spreadsheet needs besides: the id (to match
         # rows again later) and every contact, whether or not the list has room to show it.
         contacts = ["mobile", "wechat"]
-        columns = [
-            entry
-            for entry in self.get_list_display(request, *args, **kwargs)
-            if isinstance(entry, str) and entry not in contacts
-        ]
+        # A display column that shows a field (the name linked to the customer's page) exports the field.
+        entries = [getattr(entry, "export_field", entry) for entry in self.get_list_display(request, *args, **kwargs)]
+        columns = [entry for entry in entries if isinstance(entry, str) and entry not in contacts]
         position = columns.index("qq") + 1 if "qq" in columns else len(columns)
         return ["id", *columns[:position], *contacts, *columns[position:]]
 
@@ -92,6 +97,26 @@ class CustomerColumns:
         Option("course", is_multi=True),
         DateRangeOption("date"),
     ]
+
+
+class _BoundDueOption(BoundOption):
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        return customers_due(queryset, due=self.selected[0]) if self.selected else queryset
+
+
+class DueOption(Option):
+    """The private pool's ``due`` filter (issue 12): ``today`` (next follow-up on or before today)
+    or ``overdue`` (before today). Not a choice field, so the links are built here."""
+
+    def __init__(self) -> None:
+        super().__init__("next_consult_date", label=_("Follow-up due"))
+
+    def bind(self, model, request: HttpRequest, *args, **kwargs) -> BoundOption:
+        choices = [(DUE_TODAY, DUE_TODAY, gettext("Due today")), (DUE_OVERDUE, DUE_OVERDUE, gettext("Overdue"))]
+        selected = [value for value in request.GET.getlist("due") if value in (DUE_TODAY, DUE_OVERDUE)][:1]
+        return _BoundDueOption(
+            self, "due", str(self.label), choices, selected, model._meta.get_field("next_consult_date")
+        )
 
 
 class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
@@ -147,14 +172,17 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
 
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs) -> Customer:
         if not is_update:
-            form.instance.consultant = None  # not a form field anyway; new customers are public
-            return form.save()
+            return customer_create_public(
+                user=request.user, customer=form.save(commit=False), courses=form.cleaned_data.get("course") or ()
+            )
         try:
             return customer_update(
                 customer=form.save(commit=False),
                 fields=list(form.fields),
                 holder=None,
                 courses=form.cleaned_data.get("course"),
+                user=request.user,
+                changed=form.changed_data,
             )
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("This customer is no longer in the public pool.")) from exc
@@ -188,7 +216,19 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
                 gettext("%(count)d customers were skipped: a private pool holds at most %(cap)d unsigned customers.")
                 % {"count": len(result.over_cap), "cap": self.cap},
             )
-        if not (result.claimed or result.already_taken or result.over_cap):
+        if result.cooldown:
+            messages.warning(
+                request,
+                gettext("%(count)d customers were skipped: they left your private pool less than %(days)d days ago.")
+                % {"count": len(result.cooldown), "days": reclaim_cooldown_days()},
+            )
+        if result.daily_limit:
+            messages.warning(
+                request,
+                gettext("%(count)d customers were skipped: you may claim at most %(limit)d customers a day.")
+                % {"count": len(result.daily_limit), "limit": daily_claim_limit()},
+            )
+        if not (result.claimed or result.already_taken or result.over_cap or result.cooldown or result.daily_limit):
             messages.warning(request, gettext("Select at least one row."))
 
     @property
@@ -249,6 +289,22 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
 
     list_title = _("My customers")
+    search_group = [*CustomerColumns.search_group, DueOption()]
+
+    def extra_urls(self) -> list:
+        return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
+
+    def detail_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The customer's page; another consultant's customer is 404."""
+        return customer_page(self, request, self.get_scoped_queryset(request, *args, **kwargs), pk, *args, **kwargs)
+
+    def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return Customer._meta.get_field("name").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
+
+    display_name.order_field = "name"
+    display_name.export_field = "name"
 
     def display_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -264,8 +320,10 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 
     list_display = [
         StarkHandler.display_checkbox,
-        *CustomerColumns.pool_columns,
+        display_name,
+        *CustomerColumns.pool_columns[1:],
         "last_consult_date",
+        "next_consult_date",
         display_records,
         display_payments,
         StarkHandler.display_edit,
@@ -314,6 +372,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
                 fields=list(form.fields),
                 holder=request.user,
                 courses=form.cleaned_data.get("course"),
+                changed=form.changed_data,
             )
         except Customer.DoesNotExist as exc:
             raise Http404(gettext("This customer is no longer in your private pool.")) from exc
@@ -345,11 +404,31 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
 class AllCustomerHandler(CustomerColumns, StarkHandler):
     """Every customer, read-only, for the sales manager (filter by consultant, status, source)."""
 
-    list_display = ["name", "qq", "gender", "status", "source", "course", "consultant", "date", "last_consult_date"]
+    def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return Customer._meta.get_field("name").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
+
+    display_name.order_field = "name"
+    display_name.export_field = "name"
+
+    list_display = [
+        display_name,
+        "qq",
+        "gender",
+        "status",
+        "source",
+        "course",
+        "consultant",
+        "date",
+        "last_consult_date",
+    ]
     search_group = [
         Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
         Option("status"),
         Option("source", is_multi=True),
+        # Issue 12: the manager's funnel links each week's entered customers here.
+        DateRangeOption("date"),
     ]
     has_add_btn = False
 
@@ -357,6 +436,14 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return customers_all()
 
     def get_urls(self) -> list:
-        return [url for url in super().get_urls() if url.name in {self.get_list_url_name(), self.get_export_url_name()}]
+        keep = {self.get_list_url_name(), self.get_export_url_name(), self.get_url_name("detail")}
+        return [url for url in super().get_urls() if url.name in keep]
+
+    def extra_urls(self) -> list:
+        return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
+
+    def detail_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The customer's page, read-only, for the sales manager."""
+        return customer_page(self, request, self.get_scoped_queryset(request, *args, **kwargs), pk, *args, **kwargs)
 
     list_title = _("All customers")

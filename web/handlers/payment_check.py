@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
@@ -10,7 +11,9 @@ from stark.display import export_value
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_list_and_actions
+from web.handlers.customer_page import customer_link, customer_page
 from web.models import PaymentRecord
+from web.selectors.customers import customers_with_payments
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
 
@@ -37,12 +40,17 @@ def export_confirm_date(handler, request: HttpRequest, obj=None, is_header: bool
 
 
 class PaymentCheckHandler(StarkHandler):
+    def display_customer(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        if is_header:
+            return PaymentRecord._meta.get_field("customer").verbose_name
+        return customer_link(request, self.full_url_name(self.get_url_name("customer")), obj.customer)
+
     def display_qq(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("QQ") if is_header else obj.customer.qq
 
     list_display = [
         StarkHandler.display_checkbox,
-        "customer",
+        display_customer,
         display_qq,
         "consultant",
         "pay_type",
@@ -100,4 +108,17 @@ class PaymentCheckHandler(StarkHandler):
     def get_urls(self):
         urls = super().get_urls()
         export = [url for url in urls if getattr(url, "name", None) == self.get_export_url_name()]
-        return keep_list_and_actions(self, urls) + export
+        return [*keep_list_and_actions(self, urls), *export, *self.extra_urls()]
+
+    def extra_urls(self) -> list:
+        return [
+            path(
+                "customer/<int:pk>/",
+                self.wrap(self.customer_view),
+                name=self.get_url_name("customer"),
+            )
+        ]
+
+    def customer_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """The page of a customer (``pk``) with an application: finance reads the payments, notes and history."""
+        return customer_page(self, request, customers_with_payments(), pk, *args, **kwargs)

@@ -4,12 +4,14 @@ Every page that shows or looks up a customer or a follow-up starts from one of
 these querysets, so an id outside the user's allowed set is simply not found (404).
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from web.models import ConsultRecord, Customer, Department, UserInfo
+from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
 
 
 def customers_public() -> QuerySet[Customer]:
@@ -77,3 +79,76 @@ def holder_text(consultant_name: str | None) -> str:
     if consultant_name is None:
         return gettext("in the public pool")
     return gettext("held by consultant %(name)s") % {"name": consultant_name}
+
+
+# ---------------------------------------------------------------- issue 12: the customer page
+def customers_with_payments() -> QuerySet[Customer]:
+    """Customers with at least one payment application: the ones finance may open from the approval list."""
+    return Customer.objects.filter(pk__in=PaymentRecord.objects.values("customer_id"))
+
+
+def customer_events(*, customer_id: int) -> QuerySet[CustomerEvent]:
+    """A customer's timeline, newest first (reads the (customer, at, id) index backwards)."""
+    return CustomerEvent.objects.filter(customer_id=customer_id).select_related("actor").order_by("-at", "-id")
+
+
+def customer_consult_records(*, customer_id: int) -> QuerySet[ConsultRecord]:
+    """A customer's follow-ups, newest first, for whoever may open the customer's page."""
+    return ConsultRecord.objects.filter(customer_id=customer_id).select_related("consultant").order_by("-date", "-id")
+
+
+def customer_payments(*, customer_id: int) -> QuerySet[PaymentRecord]:
+    """A customer's payment applications with their decisions, newest first."""
+    return (
+        PaymentRecord.objects.filter(customer_id=customer_id)
+        .select_related("consultant", "confirm_user", "class_list__course")
+        .order_by("-apply_date", "-id")
+    )
+
+
+# ---------------------------------------------------------------- issue 12: follow-up reminders
+#: The private pool's ``due`` filter: its URL values.
+DUE_TODAY = "today"
+DUE_OVERDUE = "overdue"
+
+
+def customers_due(queryset: QuerySet[Customer], *, due: str, today: datetime.date | None = None) -> QuerySet[Customer]:
+    """Customers whose next follow-up is due: ``today`` → on or before today, ``overdue`` → before today.
+
+    "Today" is the date in the configured time zone (``TIME_ZONE``), not UTC's.
+    """
+    today = today or timezone.localdate()
+    if due == DUE_TODAY:
+        return queryset.filter(next_consult_date__lte=today)
+    if due == DUE_OVERDUE:
+        return queryset.filter(next_consult_date__lt=today)
+    raise ValueError(f"unknown due value {due!r}")
+
+
+# ---------------------------------------------------------------- issue 12: claim rules
+def customer_ids_in_reclaim_cooldown(*, consultant: UserInfo, customer_ids: list[int], days: int) -> set[int]:
+    """Those of ``customer_ids`` released or returned from ``consultant`` within the last ``days`` days."""
+    if days <= 0 or not customer_ids:
+        return set()
+    since = timezone.now() - datetime.timedelta(days=days)
+    return set(
+        CustomerEvent.objects.filter(
+            customer_id__in=customer_ids,
+            consultant=consultant,
+            kind__in=(CustomerEvent.Kind.RELEASED, CustomerEvent.Kind.RETURNED),
+            at__gte=since,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def local_day_start(day: datetime.date | None = None) -> datetime.datetime:
+    """Midnight starting ``day`` (default today) in the configured time zone, as an aware datetime."""
+    day = day or timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def customer_claims_today_count(*, consultant: UserInfo) -> int:
+    """How many customers ``consultant`` has claimed since midnight (local time): the daily limit counts these."""
+    return CustomerEvent.objects.filter(
+        consultant=consultant, kind=CustomerEvent.Kind.CLAIMED, at__gte=local_day_start()
+    ).count()

@@ -44,6 +44,7 @@ up front, so the whole claim runs alone and the same code is race-free there too
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,14 +55,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from web.models import ConsultRecord, Course, Customer, UserInfo
+from web.models import ConsultRecord, Course, Customer, CustomerEvent, UserInfo
 from web.selectors.customers import (
     consult_records_private,
+    customer_claims_today_count,
+    customer_ids_in_reclaim_cooldown,
     customer_private_unsigned_count,
     customers_public,
     sales_consultants,
 )
+from web.services.events import actor_name, customer_event_record, customer_events_record
 from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
+from web.services.notifications import notify_customers_assigned
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +81,10 @@ class ClaimResult:
     already_taken: tuple[int, ...] = ()
     #: Still public, but taking it would put the consultant over the cap.
     over_cap: tuple[int, ...] = ()
+    #: Issue 12: released or returned from this consultant too recently to claim back.
+    cooldown: tuple[int, ...] = ()
+    #: Issue 12: over the consultant's daily claim limit.
+    daily_limit: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,15 @@ def private_pool_cap() -> int:
     return settings.CUSTOMER_PRIVATE_POOL_CAP
 
 
+def reclaim_cooldown_days() -> int:
+    return settings.CUSTOMER_RECLAIM_COOLDOWN_DAYS
+
+
+def daily_claim_limit() -> int:
+    """0: no limit."""
+    return settings.CUSTOMER_DAILY_CLAIM_LIMIT
+
+
 def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
     """Distinct positive integer ids, ascending; anything else is dropped (forged or stale input)."""
     ids = set()
@@ -111,7 +129,9 @@ def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
     return sorted(ids)
 
 
-def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
+def _move_to_private_pool(
+    *, consultant: UserInfo, customer_ids: Iterable[int | str], actor: UserInfo, kind: str
+) -> ClaimResult:
     ids = _clean_ids(customer_ids)
     if not ids:
         return ClaimResult()
@@ -120,27 +140,53 @@ def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | 
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
-        claimed, over_cap = [], []
-        for pk, holder_id, status in lock_customers(candidates):
-            if holder_id is not None:
-                continue  # claimed by someone else between our read and our lock
-            if status == Customer.Status.SIGNED:
-                claimed.append(pk)  # signed customers do not count toward the cap
-            elif room > 0:
+        locked = [(pk, status) for pk, holder_id, status in lock_customers(candidates) if holder_id is None]
+        # (A row claimed by someone else between our read and our lock now shows its holder: skipped.)
+        cooling: set[int] = set()
+        claims_left: int | None = None
+        if kind == CustomerEvent.Kind.CLAIMED:
+            # The claim rules beside the cap, counted under the same locks (the consultant's row
+            # serialises their claims; a release or return is committed with its event).
+            cooling = customer_ids_in_reclaim_cooldown(
+                consultant=consultant, customer_ids=[pk for pk, _status in locked], days=reclaim_cooldown_days()
+            )
+            if daily_claim_limit() > 0:
+                claims_left = max(daily_claim_limit() - customer_claims_today_count(consultant=consultant), 0)
+        claimed, over_cap, cooldown, over_daily = [], [], [], []
+        for pk, status in locked:
+            if pk in cooling:
+                cooldown.append(pk)
+            elif claims_left is not None and claims_left <= 0:
+                over_daily.append(pk)
+            elif status == Customer.Status.SIGNED or room > 0:
                 claimed.append(pk)
-                room -= 1
+                if status != Customer.Status.SIGNED:
+                    room -= 1  # signed customers do not count toward the cap
+                if claims_left is not None:
+                    claims_left -= 1
             else:
                 over_cap.append(pk)
 
         if claimed:
             # Locked above and seen public under the lock: nobody can have taken them since.
-            Customer.objects.filter(pk__in=claimed).update(consultant=consultant)
+            Customer.objects.filter(pk__in=claimed).update(consultant=consultant, recv_date=timezone.localdate())
+            customer_events_record(
+                customer_ids=claimed,
+                kind=kind,
+                actor=actor,
+                consultant=consultant,
+                detail={"consultant_id": consultant.pk, "consultant": actor_name(consultant)},
+            )
+            if kind == CustomerEvent.Kind.ASSIGNED:
+                notify_customers_assigned(consultant=consultant, count=len(claimed), by=actor)
 
-    unavailable = set(claimed) | set(over_cap)
+    unavailable = set(claimed) | set(over_cap) | set(cooldown) | set(over_daily)
     return ClaimResult(
         claimed=tuple(claimed),
         already_taken=tuple(pk for pk in ids if pk not in unavailable),
         over_cap=tuple(over_cap),
+        cooldown=tuple(cooldown),
+        daily_limit=tuple(over_daily),
     )
 
 
@@ -150,7 +196,13 @@ def customer_claim(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -
     Takes those still public at this moment, in id order, while the consultant's unsigned
     private customers stay within the cap. Race-free; see the module docstring.
     """
-    return run_with_retry(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    return run_with_retry(
+        _move_to_private_pool,
+        consultant=consultant,
+        customer_ids=customer_ids,
+        actor=consultant,
+        kind=CustomerEvent.Kind.CLAIMED,
+    )
 
 
 def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
@@ -161,7 +213,13 @@ def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: It
     """
     if not sales_consultants().filter(pk=consultant.pk).exists():
         raise ValidationError(_("Customers can only be assigned to active sales staff."), code="not_sales")
-    result = run_with_retry(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    result = run_with_retry(
+        _move_to_private_pool,
+        consultant=consultant,
+        customer_ids=customer_ids,
+        actor=manager,
+        kind=CustomerEvent.Kind.ASSIGNED,
+    )
     logger.info(
         "customer_assign manager=%s consultant=%s claimed=%s already_taken=%s over_cap=%s",
         manager.pk,
@@ -185,7 +243,10 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
     with transaction.atomic():
         mine = [pk for pk, holder_id, _status in lock_customers(ids) if holder_id == consultant.pk]
         if mine:
-            Customer.objects.filter(pk__in=mine).update(consultant=None)
+            Customer.objects.filter(pk__in=mine).update(consultant=None, recv_date=None)
+            customer_events_record(
+                customer_ids=mine, kind=CustomerEvent.Kind.RELEASED, actor=consultant, consultant=consultant
+            )
     released = set(mine)
     return ReleaseResult(released=tuple(mine), not_mine=tuple(pk for pk in ids if pk not in released))
 
@@ -209,25 +270,53 @@ def _create_private(*, consultant: UserInfo, customer: Customer, courses: list[C
             if customer_private_unsigned_count(consultant=consultant) >= private_pool_cap():
                 raise PrivatePoolFull(private_pool_cap())
         customer.consultant = consultant
+        customer.recv_date = timezone.localdate()
         customer.save()
         customer.course.set(courses)
+        customer_event_record(
+            customer=customer,
+            kind=CustomerEvent.Kind.ENTERED,
+            actor=consultant,
+            consultant=consultant,
+            detail={"pool": "private"},
+        )
+    return customer
+
+
+def customer_create_public(*, user: UserInfo, customer: Customer, courses: Iterable[Course] = ()) -> Customer:
+    """Save a new customer into the public pool (operations' add page); ``customer`` is unsaved."""
+    with transaction.atomic():
+        customer.consultant = None
+        customer.recv_date = None
+        customer.save()
+        customer.course.set(courses)
+        customer_event_record(customer=customer, kind=CustomerEvent.Kind.ENTERED, actor=user, detail={"pool": "public"})
     return customer
 
 
 #: Fields no customer form may write: the pool (claim/release/assign), signing (payment approval)
 #: and the follow-up date (follow-ups) each have their own service.
-SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date"})
+SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date", "next_consult_date", "recv_date"})
 
 
 @retry_on_conflict
 def customer_update(
-    *, customer: Customer, fields: Iterable[str], holder: UserInfo | None, courses: Iterable[Course] | None = None
+    *,
+    customer: Customer,
+    fields: Iterable[str],
+    holder: UserInfo | None,
+    courses: Iterable[Course] | None = None,
+    user: UserInfo | None = None,
+    changed: Iterable[str] | None = None,
 ) -> Customer:
     """Save the edited ``fields`` of ``customer``, only while it is still held by ``holder`` (None: public).
 
     Only those fields are written, so an edit never undoes what happened meanwhile elsewhere
     (a claim, a release, a payment approval signing the customer, a new follow-up); ownership
     is checked on the locked row. Raises ``Customer.DoesNotExist`` when the customer moved.
+
+    An ``edited`` event by ``user`` (default: the holder) names the ``changed`` fields (default:
+    every written field); nothing changed, no event.
     """
     concrete = {model_field.name for model_field in Customer._meta.concrete_fields}
     update_fields = [name for name in fields if name in concrete and name not in SERVER_FIELDS]
@@ -239,16 +328,34 @@ def customer_update(
             customer.save(update_fields=update_fields)
         if courses is not None:
             customer.course.set(courses)
+        names = list(changed) if changed is not None else update_fields
+        if names:
+            customer_event_record(
+                customer=customer,
+                kind=CustomerEvent.Kind.EDITED,
+                actor=user if user is not None else holder,
+                detail={"fields": names},
+            )
     return customer
 
 
 @retry_on_conflict
-def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> ConsultRecord:
-    """Write a follow-up for one of the consultant's own customers and update its last follow-up date.
+def consult_record_add(
+    *, consultant: UserInfo, customer_id: int, note: str, next_consult_date: datetime.date | None = None
+) -> ConsultRecord:
+    """Write a follow-up for one of the consultant's own customers and update its follow-up dates.
 
-    Raises ``Customer.DoesNotExist`` when the customer is not in the consultant's private pool.
+    The customer's last follow-up becomes today and its next follow-up ``next_consult_date``
+    (None clears it: this follow-up has dealt with the reminder). Raises ``ValidationError``
+    for a next date in the past and ``Customer.DoesNotExist`` when the customer is not in the
+    consultant's private pool.
     """
+    if next_consult_date is not None and next_consult_date < timezone.localdate():
+        raise ValidationError(
+            {"next_consult_date": _("The next follow-up cannot be in the past.")}, code="next_consult_date_past"
+        )
     with transaction.atomic():
+        guard_consultant(consultant)  # the module's lock order: user row, then customer row
         # Lock the customer so a release in another tab cannot slip between the check and the insert.
         locked = lock_customers([customer_id])
         if not locked or locked[0][1] != consultant.pk:
@@ -257,7 +364,13 @@ def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> 
         record = ConsultRecord.objects.create(
             customer=customer, consultant=consultant, note=note, date=timezone.localdate()
         )
-        Customer.objects.filter(pk=customer.pk).update(last_consult_date=record.date)
+        Customer.objects.filter(pk=customer.pk).update(
+            last_consult_date=record.date, next_consult_date=next_consult_date
+        )
+        detail = {"record_id": record.pk, "note": note[:200]}
+        if next_consult_date is not None:
+            detail["next_consult_date"] = next_consult_date.isoformat()
+        customer_event_record(customer=customer, kind=CustomerEvent.Kind.FOLLOWED_UP, actor=consultant, detail=detail)
     return record
 
 

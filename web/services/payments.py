@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from web.models import ClassList, Customer, PaymentRecord, Student, UserInfo
+from web.models import ClassList, Customer, CustomerEvent, PaymentRecord, Student, UserInfo
+from web.services.events import customer_event_record
 from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
+from web.services.notifications import notify_payment_applied, notify_payment_decided
 
 #: Pay types whose confirmation signs the customer and seats the student in the class.
 ENROLLING_PAY_TYPES = frozenset({PaymentRecord.PayType.ENROLMENT_FEE, PaymentRecord.PayType.TUITION})
@@ -71,7 +73,7 @@ def payment_apply(
             emergency_contract=emergency_contract.strip(),
             student_status=Student.Status.APPLYING,
         )
-    return PaymentRecord.objects.create(
+    payment = PaymentRecord.objects.create(
         customer=customer,
         consultant=consultant,
         pay_type=pay_type,
@@ -79,6 +81,26 @@ def payment_apply(
         class_list=class_list,
         note=note,
     )
+    customer_event_record(
+        customer=customer,
+        kind=CustomerEvent.Kind.PAYMENT_APPLIED,
+        actor=consultant,
+        consultant=consultant,
+        detail=_payment_detail(payment),
+    )
+    notify_payment_applied(customer_name=customer.name, consultant=consultant, amount=str(payment.paid_fee))
+    return payment
+
+
+def _payment_detail(payment: PaymentRecord) -> dict:
+    """What the timeline shows of an application: its id, type, amount (a string: exact) and class."""
+    return {
+        "payment_id": payment.pk,
+        "pay_type": payment.pay_type,
+        "amount": str(payment.paid_fee),
+        "class_id": payment.class_list_id,
+        "class": str(payment.class_list),
+    }
 
 
 def payment_confirm(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> PaymentDecisionResult:
@@ -101,28 +123,89 @@ def _confirm_one(*, confirm_user: UserInfo, payment_id: int) -> bool:
         confirm_status=PaymentRecord.ConfirmStatus.CONFIRMED, confirm_user=confirm_user, confirm_date=timezone.now()
     )
     if updated:
-        _apply_confirmation(PaymentRecord.objects.select_related("customer").get(pk=payment_id))
+        _apply_confirmation(
+            PaymentRecord.objects.select_related("customer", "class_list__course").get(pk=payment_id),
+            confirm_user=confirm_user,
+        )
     return bool(updated)
 
 
 @retry_on_conflict
-def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> PaymentDecisionResult:
-    """Reject the pending applications among ``payment_ids``; nothing but the record changes."""
+def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason: str = "") -> PaymentDecisionResult:
+    """Reject the pending applications among ``payment_ids``; nothing but the record changes.
+
+    Each rejected application gets a ``payment_rejected`` event on its customer, with ``reason``.
+    """
     ids = _unique_ids(payment_ids)
     with transaction.atomic():
-        changed = PaymentRecord.objects.filter(pk__in=ids, confirm_status=PaymentRecord.ConfirmStatus.PENDING).update(
+        # Lock the pending ones first, so the events name exactly the applications this call rejected.
+        # (No join in the locking read: MariaDB cannot limit FOR UPDATE to one table of a join.)
+        pending = list(
+            PaymentRecord.objects.select_for_update()
+            .filter(pk__in=ids, confirm_status=PaymentRecord.ConfirmStatus.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        changed = PaymentRecord.objects.filter(pk__in=pending).update(
             confirm_status=PaymentRecord.ConfirmStatus.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
         )
+        for payment in PaymentRecord.objects.filter(pk__in=pending).select_related("class_list__course", "customer"):
+            customer_event_record(
+                customer=payment.customer_id,
+                kind=CustomerEvent.Kind.PAYMENT_REJECTED,
+                actor=confirm_user,
+                consultant=payment.consultant_id,
+                detail={**_payment_detail(payment), "reason": reason},
+            )
+            notify_payment_decided(
+                consultant_id=payment.consultant_id,
+                customer_id=payment.customer_id,
+                customer_name=payment.customer.name,
+                confirmed=False,
+                reason=reason,
+            )
     return PaymentDecisionResult(changed=changed, requested=len(ids))
 
 
-def _apply_confirmation(payment: PaymentRecord) -> None:
-    """Side effects of one confirmed application (inside its transaction)."""
+def _apply_confirmation(payment: PaymentRecord, *, confirm_user: UserInfo) -> None:
+    """Side effects of one confirmed application (inside its transaction), with their events."""
+    detail = _payment_detail(payment)
+    customer_event_record(
+        customer=payment.customer_id,
+        kind=CustomerEvent.Kind.PAYMENT_CONFIRMED,
+        actor=confirm_user,
+        consultant=payment.consultant_id,
+        detail=detail,
+    )
+    notify_payment_decided(
+        consultant_id=payment.consultant_id,
+        customer_id=payment.customer_id,
+        customer_name=payment.customer.name,
+        confirmed=True,
+    )
     student = _student_for(payment.customer)
     if payment.pay_type in ENROLLING_PAY_TYPES:
-        Customer.objects.filter(pk=payment.customer_id).update(status=Customer.Status.SIGNED)
+        newly_signed = Customer.objects.filter(pk=payment.customer_id, status=Customer.Status.UNSIGNED).update(
+            status=Customer.Status.SIGNED
+        )
+        if newly_signed:
+            customer_event_record(
+                customer=payment.customer_id,
+                kind=CustomerEvent.Kind.SIGNED,
+                actor=confirm_user,
+                consultant=payment.consultant_id,
+                detail=detail,
+            )
         Student.objects.filter(pk=student.pk).update(student_status=Student.Status.STUDYING)
-        student.class_list.add(payment.class_list_id)
+        if not student.class_list.filter(pk=payment.class_list_id).exists():
+            student.class_list.add(payment.class_list_id)
+            customer_event_record(
+                customer=payment.customer_id,
+                kind=CustomerEvent.Kind.ENROLLED,
+                actor=confirm_user,
+                consultant=payment.consultant_id,
+                detail=detail,
+            )
     elif payment.pay_type == PaymentRecord.PayType.WITHDRAWAL:
         Student.objects.filter(pk=student.pk).update(student_status=Student.Status.WITHDRAWN)
         student.class_list.remove(payment.class_list_id)

@@ -18,6 +18,7 @@ from rbac.services.access import get_snapshot
 from rbac.views.common import parse_id
 from web.audit import audit_event
 from web.services.sessions import session_rekey, sessions_end, sessions_of
+from web.views.dashboards import dashboards_for
 
 
 class LoginView(auth_views.LoginView):
@@ -92,10 +93,11 @@ def home_menus(request: HttpRequest) -> list[dict[str, Any]]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each user's start page: their menu entries as cards, grouped by menu."""
+    """Each user's start page: the dashboards of their roles (issue 12), then their menu entries as cards."""
     context = {
         "menus": home_menus(request),
         "roles": [role.title for role in request.user.roles.order_by("title")],
+        "dashboards": dashboards_for(request),
     }
     return render(request, "web/home.html", context)
 

@@ -1,0 +1,139 @@
+"""The home page's dashboards (issue 12 §4): which ones a user gets, and the links behind each figure.
+
+A user gets a role's dashboard when they may open the list its figures lead to (rbac decides, so
+an administrator holding every role sees every dashboard). Figures come from
+``web.selectors.dashboards``; every link is built only when the user may open it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+
+from stark.utils import check_permission
+from web.selectors import dashboards
+from web.selectors.customers import DUE_OVERDUE, DUE_TODAY
+
+#: The URL name whose permission gives each dashboard.
+DASHBOARD_PERMISSIONS = {
+    "consultant": "stark:web_customer_priv_list",
+    "manager": "stark:web_customer_all_list",
+    "operations": "stark:web_customer_pub_add",
+    "finance": "stark:web_paymentrecord_check_list",
+    "teacher": "stark:web_talkrecord_list",
+}
+
+
+def link(request: HttpRequest, url_name: str, query: dict | None = None, **kwargs: Any) -> str | None:
+    """``url_name`` (with its query string) when the user may open it; else None (the figure is plain)."""
+    if not check_permission(request, url_name):
+        return None
+    try:
+        url = reverse(url_name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+def _consultant(request: HttpRequest) -> dict:
+    data = dashboards.consultant_dashboard(consultant=request.user)
+    priv = "stark:web_customer_priv_list"
+    data["links"] = {
+        "unsigned": link(request, priv, {"status": "unsigned"}),
+        "due_today": link(request, priv, {"due": DUE_TODAY, "o": "next_consult_date"}),
+        "overdue": link(request, priv, {"due": DUE_OVERDUE, "o": "next_consult_date"}),
+        "signed": link(request, priv, {"status": "signed"}),
+    }
+    data["returning"] = [
+        (customer, link(request, "stark:web_customer_priv_detail", pk=customer.pk)) for customer in data["returning"]
+    ]
+    data["rejections"] = [
+        (event, link(request, "stark:web_customer_priv_detail", pk=event.customer_id)) for event in data["rejections"]
+    ]
+    return data
+
+
+def _manager(request: HttpRequest) -> dict:
+    sort = request.GET.get("sort", "-unsigned")
+    if sort.lstrip("-") not in dashboards.LOAD_SORTS:
+        sort = "-unsigned"
+    data = dashboards.manager_dashboard(sort=sort)
+    all_list = "stark:web_customer_all_list"
+    for week in data["weeks"]:
+        end = week["week"] + datetime.timedelta(days=6)
+        week["entered_url"] = link(
+            request, all_list, {"date_from": week["week"].isoformat(), "date_to": end.isoformat()}
+        )
+    for source in data["sources"]:
+        source["entered_url"] = link(request, all_list, {"source": source["value"]})
+        source["signed_url"] = link(request, all_list, {"source": source["value"], "status": "signed"})
+    data["load"] = [
+        (row, link(request, all_list, {"consultant": row.consultant.pk, "status": "unsigned"})) for row in data["load"]
+    ]
+    data["sort_links"] = {
+        key: "?" + urlencode({"sort": key if sort == f"-{key}" else f"-{key}"}) for key in dashboards.LOAD_SORTS
+    }
+    data["chart"] = {
+        "type": "bar",
+        "labels": [week["week"].strftime("%m-%d") for week in data["weeks"]],
+        "datasets": [
+            {"label": gettext("Entered"), "data": [week["entered"] for week in data["weeks"]]},
+            {"label": gettext("Claimed or assigned"), "data": [week["claimed"] for week in data["weeks"]]},
+            {"label": gettext("Signed"), "data": [week["signed"] for week in data["weeks"]]},
+        ],
+    }
+    return data
+
+
+def _operations(request: HttpRequest) -> dict:
+    data = dashboards.operations_dashboard()
+    pub = "stark:web_customer_pub_list"
+    data["public_pool_url"] = link(request, pub)
+    for source in data["sources"]:
+        source["url"] = link(request, pub, {"source": source["value"]})
+    return data
+
+
+def _finance(request: HttpRequest) -> dict:
+    data = dashboards.finance_dashboard()
+    check = "stark:web_paymentrecord_check_list"
+    data["pending_url"] = link(request, check, {"confirm_status": "pending"})
+    data["confirmed_url"] = link(request, check, {"confirm_status": "confirmed"})
+    data["rejected_url"] = link(request, check, {"confirm_status": "rejected"})
+    for row in data["per_class"]:
+        row["url"] = link(request, check, {"confirm_status": "", "class_list": row["class_list_id"]})
+    return data
+
+
+def _teacher(request: HttpRequest) -> dict:
+    data = dashboards.teacher_dashboard(teacher=request.user)
+    for row in data["attendance"]:
+        row["url"] = link(request, "stark:web_courserecord_list", class_id=row["class"].pk)
+    data["low_scores"] = [
+        (student, link(request, "stark:web_scorerecord_list", student_id=student.pk)) for student in data["low_scores"]
+    ]
+    data["talks_url"] = link(request, "stark:web_student_list")
+    return data
+
+
+_BUILDERS = {
+    "consultant": _consultant,
+    "manager": _manager,
+    "operations": _operations,
+    "finance": _finance,
+    "teacher": _teacher,
+}
+
+
+def dashboards_for(request: HttpRequest) -> dict[str, dict]:
+    """Role name → that dashboard's figures, for each dashboard the user may see (in a fixed order)."""
+    return {
+        role: _BUILDERS[role](request)
+        for role, url_name in DASHBOARD_PERMISSIONS.items()
+        if check_permission(request, url_name)
+    }
