@@ -338,8 +338,10 @@ class PaymentRecord(models.Model):
             # The approval list, newest first, all of them or one status (pending by default).
             models.Index(fields=["apply_date", "id"], name="payment_applied"),
             models.Index(fields=["confirm_status", "apply_date", "id"], name="payment_status_applied"),
-            # Issue 12: finance's dashboard sums the applications decided this month.
-            models.Index(fields=["confirm_date"], name="payment_decided"),
+            # Issue 12, the dashboards, each read from the index alone: finance sums the pending ones
+            # and those decided this month per class.
+            models.Index(fields=["confirm_status", "class_list", "paid_fee"], name="payment_status_class_fee"),
+            models.Index(fields=["confirm_date", "confirm_status", "class_list", "paid_fee"], name="payment_decided"),
         ]
 
     def __str__(self) -> str:

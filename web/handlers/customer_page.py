@@ -83,6 +83,8 @@ def event_text(event: CustomerEvent) -> str:
     if event.kind == kind.ENTERED:
         if detail.get("pool") == "private":
             return gettext("Entered into the private pool")
+        if detail.get("imported_from"):
+            return gettext("Imported into the public pool from %(file)s") % {"file": detail["imported_from"]}
         return gettext("Entered into the public pool")
     if event.kind == kind.IMPORTED:
         return gettext("Imported into the public pool")

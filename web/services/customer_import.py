@@ -36,9 +36,10 @@ from web.forms.contact import (
     qq_validator,
     wechat_validator,
 )
-from web.models import Course, Customer, CustomerImport, UserInfo
+from web.models import Course, Customer, CustomerEvent, CustomerImport, UserInfo
 from web.search import reindex_customers
 from web.selectors.customers import customer_holders
+from web.services.events import customer_events_record
 
 #: Limits of one upload (the messages name them).
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -498,18 +499,24 @@ def customer_import_confirm(*, user: UserInfo, import_id: int, expected_new: int
         new_rows = customer_import_preview(customer_import=customer_import).of_kind(Kind.NEW)
         try:
             with transaction.atomic():  # a savepoint: a collision below undoes only this attempt
-                customer_ids = customer_import_insert(rows=new_rows, source=customer_import.source)
+                customer_ids = customer_import_insert(
+                    rows=new_rows, source=customer_import.source, user=user, filename=customer_import.filename
+                )
         except IntegrityError:
             # Someone entered one of these customers after our duplicate check (between the
             # classification and the INSERT): classify again, now that it is visible, and retry.
             new_rows = customer_import_preview(customer_import=customer_import).of_kind(Kind.NEW)
-            customer_ids = customer_import_insert(rows=new_rows, source=customer_import.source)
+            customer_ids = customer_import_insert(
+                rows=new_rows, source=customer_import.source, user=user, filename=customer_import.filename
+            )
         customer_import.delete()
     skipped = max(0, expected_new - len(customer_ids)) if expected_new is not None else 0
     return ImportResult(imported=len(customer_ids), skipped=skipped, customer_ids=tuple(customer_ids))
 
 
-def customer_import_insert(*, rows: list[ImportRow], source: str) -> list[int]:
+def customer_import_insert(
+    *, rows: list[ImportRow], source: str, user: UserInfo | None = None, filename: str = ""
+) -> list[int]:
     """Bulk-insert classified new ``rows`` as public customers with their courses; their ids, in row order.
 
     The one place the import writes customers (called inside ``customer_import_confirm``'s transaction).
@@ -541,7 +548,13 @@ def customer_import_insert(*, rows: list[ImportRow], source: str) -> list[int]:
     Customer.course.through.objects.bulk_create(links, batch_size=INSERT_BATCH)
     # bulk_create skips Customer.save: index the new rows for the search, in this transaction.
     reindex_customers(customer_ids)
-    # #12 event log: one `entered` event each, e.g. customer_events_bulk(kind="entered", customer_ids=...)
+    # One `entered` event each on the customers' timelines, naming the file (in this transaction).
+    customer_events_record(
+        customer_ids=customer_ids,
+        kind=CustomerEvent.Kind.ENTERED,
+        actor=user,
+        detail={"pool": "public", "imported_from": filename, "source": source},
+    )
     return customer_ids
 
 

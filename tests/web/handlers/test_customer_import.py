@@ -15,7 +15,7 @@ from stark.models import SearchGram
 from tests.factories import CourseFactory, CustomerFactory, DepartmentFactory, UserFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import OPERATIONS_PERMISSIONS, bulk_customers
-from web.models import Customer, CustomerImport, Department
+from web.models import Customer, CustomerEvent, CustomerImport, Department
 from web.services import customer_import as service
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,18 @@ def test_confirm_imports_the_new_rows_with_courses_and_the_chosen_source(client,
     # a second confirm (another tab) finds nothing to import
     assert client.post(IMPORT, {"confirm": upload_id(response)}).status_code == 404
     assert Customer.objects.filter(qq="12340001").count() == 1
+
+
+def test_each_imported_customer_gets_an_entered_event_naming_the_file(client, ops):
+    content = csv_bytes([HEADER, ["丙", "12340009", "", "男", "", ""], ["丁", "12340010", "", "女", "", ""]])
+    response = upload(client, content, name="活动报名.csv", source="website")
+    page = preview_of(client, response)
+    client.post(IMPORT, {"confirm": upload_id(response), "expected_new": page.context["counts"]["new"]})
+    events = CustomerEvent.objects.filter(customer__qq__in=["12340009", "12340010"])
+    assert events.count() == 2
+    assert {(e.kind, e.actor_id, e.detail["imported_from"], e.detail["source"]) for e in events} == {
+        ("entered", ops.pk, "活动报名.csv", "website")
+    }
 
 
 def test_imported_customers_are_found_by_any_part_of_their_name_and_numbers(client, ops):
@@ -327,7 +339,12 @@ def _confirm_queries(client, user, rows: int) -> tuple[int, int, int]:
     assert Customer.objects.filter(qq__startswith=str(rows)).count() == rows
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
     index_inserts = sum(SearchGram._meta.db_table in sql for sql in inserts)
-    return len(queries) - len(inserts), len(inserts) - index_inserts, index_inserts
+    event_inserts = sum(CustomerEvent._meta.db_table in sql for sql in inserts)
+    # One `entered` event per customer, in bulk INSERTs as well.
+    event_fields = [f.name for f in CustomerEvent._meta.concrete_fields if not f.primary_key]
+    per_event_statement = min(500, connection.ops.bulk_batch_size(event_fields, [None] * rows))
+    assert 0 < event_inserts <= -(-rows // per_event_statement)
+    return len(queries) - len(inserts), len(inserts) - index_inserts - event_inserts, index_inserts
 
 
 def test_the_query_count_of_an_import_does_not_grow_with_rows(client, ops):
