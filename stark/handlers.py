@@ -266,6 +266,10 @@ class StarkHandler:
     def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.show_facets
 
+    def get_list_summary(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> str | None:
+        """A line under the list about every filtered row (e.g. a total amount); None for none."""
+        return None
+
     def get_export_list(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         if self.export_list is not None:
             return list(self.export_list)
@@ -509,6 +513,7 @@ class StarkHandler:
             if self.get_has_add_btn(request, *args, **kwargs)
             else None,
             "export_url": self.reverse_export_url(request, *args, **kwargs),
+            "list_summary": self.get_list_summary(request, queryset, *args, **kwargs),
         }
         return TemplateResponse(request, self.get_template_names("list"), context)
 

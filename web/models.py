@@ -286,6 +286,8 @@ class PaymentRecord(models.Model):
     )
     # Not the follow-up's "note" (跟进内容): a remark on the payment, translated on its own.
     note = models.TextField(pgettext_lazy("payment application", "note"), blank=True)
+    #: Why finance rejected the application (required when rejecting; shown to the consultant).
+    reject_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payment application")
@@ -454,6 +456,8 @@ class ClassChange(models.Model):
         UserInfo, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirm_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    #: The approver's optional remark on the decision (approval or rejection).
+    decision_reason = models.CharField(_("decision remark"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("class change application")

@@ -145,6 +145,10 @@ def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo
     expect(pending).to_contain_text("待审核")
     pending.locator("input[name=pk]").check()
     run_batch_action(page, "确认所选申请")
+    # The confirmation page lists the application with its amount; nothing changed yet.
+    expect(page.locator(".decision-rows")).to_contain_text("¥3,000.00")
+    assert PaymentRecord.objects.get(customer=customer).confirm_status == PaymentRecord.ConfirmStatus.PENDING
+    click_and_wait(page, page.get_by_role("button", name="确定确认"))
     expect_message(page, "已确认 1 条申请。")
     payment = PaymentRecord.objects.get(customer=customer)
     assert (payment.confirm_status, payment.confirm_user, payment.paid_fee) == (

@@ -26,6 +26,8 @@ class PaymentRecordHandler(StarkHandler):
         "apply_date",
         display_confirm_date,
         "confirm_user",
+        "note",
+        "reject_reason",
     ]
     list_select_related = ["class_list__course", "confirm_user"]
     model_form_class = PaymentApplyForm

@@ -58,7 +58,24 @@ def class_change_apply(
     )
 
 
-def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+#: Longest remark on a decision (the column's length).
+DECISION_REASON_MAX_LENGTH = ClassChange._meta.get_field("decision_reason").max_length
+
+
+def clean_decision_reason(reason: str | None) -> str:
+    """The optional remark without surrounding blanks; ``ValidationError`` when over 200 characters."""
+    reason = (reason or "").strip()
+    if len(reason) > DECISION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason can have at most %(max)d characters.") % {"max": DECISION_REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+def class_change_approve(
+    *, confirm_user: UserInfo, change_ids: Iterable[int], reason: str = ""
+) -> ClassChangeDecisionResult:
     """Approve the pending applications among ``change_ids``, each in its own transaction.
 
     The student's row is locked first, so decisions about one student happen one after the
@@ -67,6 +84,7 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
     out of the same class cannot both be approved, nor one into a class that has graduated
     since. Such a stale application stays pending and is counted in ``stale``.
     """
+    reason = clean_decision_reason(reason)
     ids = sorted({int(pk) for pk in change_ids})
     changed = stale = 0
     for change_id in ids:
@@ -86,7 +104,10 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
                 stale += 1
                 continue
             ClassChange.objects.filter(pk=change_id).update(
-                status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
+                status=ClassChange.Status.APPROVED,
+                confirm_user=confirm_user,
+                confirm_date=timezone.now(),
+                decision_reason=reason,
             )
             student.class_list.remove(change.from_class_id)
             student.class_list.add(change.to_class_id)
@@ -94,11 +115,17 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
     return ClassChangeDecisionResult(changed=changed, requested=len(ids), stale=stale)
 
 
-def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+def class_change_reject(
+    *, confirm_user: UserInfo, change_ids: Iterable[int], reason: str = ""
+) -> ClassChangeDecisionResult:
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
+    reason = clean_decision_reason(reason)
     ids = sorted({int(pk) for pk in change_ids})
     with transaction.atomic():
         changed = ClassChange.objects.filter(pk__in=ids, status=ClassChange.Status.PENDING).update(
-            status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
+            status=ClassChange.Status.REJECTED,
+            confirm_user=confirm_user,
+            confirm_date=timezone.now(),
+            decision_reason=reason,
         )
     return ClassChangeDecisionResult(changed=changed, requested=len(ids))

@@ -101,12 +101,36 @@ def payment_confirm(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> Pa
     return PaymentDecisionResult(changed=changed, requested=len(ids))
 
 
-def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> PaymentDecisionResult:
-    """Reject the pending applications among ``payment_ids``; nothing but the record changes."""
+#: Longest reason for a rejection (the column's length).
+REJECT_REASON_MAX_LENGTH = PaymentRecord._meta.get_field("reject_reason").max_length
+
+
+def clean_reject_reason(reason: str | None) -> str:
+    """The reason without surrounding blanks; ``ValidationError`` unless it has 1–200 characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")}, code="required")
+    if len(reason) > REJECT_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason can have at most %(max)d characters.") % {"max": REJECT_REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason: str) -> PaymentDecisionResult:
+    """Reject the pending applications among ``payment_ids`` with ``reason`` (1–200 characters).
+
+    Nothing but the record changes; the reason is stored on it for the consultant to read.
+    """
+    reason = clean_reject_reason(reason)
     ids = _unique_ids(payment_ids)
     with transaction.atomic():
         changed = PaymentRecord.objects.filter(pk__in=ids, confirm_status=PaymentRecord.ConfirmStatus.PENDING).update(
-            confirm_status=PaymentRecord.ConfirmStatus.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
+            confirm_status=PaymentRecord.ConfirmStatus.REJECTED,
+            confirm_user=confirm_user,
+            confirm_date=timezone.now(),
+            reject_reason=reason,
         )
     return PaymentDecisionResult(changed=changed, requested=len(ids))
 
