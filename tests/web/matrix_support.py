@@ -88,6 +88,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:web_customer_priv_multi_release": _only(CONSULTANT),
     # manager: "all customers read-only"
     "stark:web_customer_all_list": _only(MANAGER),
+    # issue 13: the sales manager reassigns private customers and reads anyone's follow-ups.
+    "stark:web_customer_all_multi_reassign": _only(MANAGER),
+    "stark:web_customer_all_record": _only(MANAGER),
     # consultant: "follow-ups"
     "stark:web_consultrecord_list": _only(CONSULTANT),
     "stark:web_consultrecord_add": _only(CONSULTANT),
@@ -230,6 +233,8 @@ def _pk_for(url_name: str, scope: Scope) -> int:
         "stark:web_student": lambda: scope.student.pk,
         "stark:web_courserecord": lambda: scope.course_record.pk,
         "stark:web_talkrecord": lambda: scope.talk_record.pk,
+        # issue 13: the sales manager's read-only follow-ups of any customer
+        "stark:web_customer_all": lambda: scope.own_customer.pk,
     }
     for stem in sorted(by_stem, key=len, reverse=True):
         if url_name.startswith(stem + "_"):

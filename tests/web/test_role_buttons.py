@@ -61,7 +61,7 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         },
         {"stark:web_customer_priv_multi_release"},
     ),
-    "stark:web_customer_all_list": (set(), set()),
+    "stark:web_customer_all_list": ({"stark:web_customer_all_record"}, {"stark:web_customer_all_multi_reassign"}),
     "stark:web_consultrecord_list": (
         {"stark:web_consultrecord_add", "stark:web_consultrecord_change", "stark:web_consultrecord_delete"},
         set(),

@@ -107,6 +107,7 @@ ACTION_TITLES = {
     "multi_confirm": "批量确认",
     "multi_reject": "批量驳回",
     "multi_init": "生成考勤",
+    "multi_reassign": "转给其他顾问",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {
@@ -131,6 +132,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_multi_assign",
         "stark:web_customer_all_list",
+        # issue 13: reassignment and read-only follow-ups from the all-customers list
+        "stark:web_customer_all_multi_reassign",
+        "stark:web_customer_all_record",
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",

@@ -46,3 +46,13 @@ def consult_records_public(*, customer_id: int) -> QuerySet[ConsultRecord]:
 def sales_consultants() -> QuerySet[UserInfo]:
     """Who may hold customers when a sales manager assigns them: active sales staff."""
     return UserInfo.objects.filter(is_active=True, depart__kind=Department.Kind.SALES)
+
+
+def consultants_for_manager(*, manager: UserInfo) -> QuerySet[UserInfo]:
+    """Whom a sales manager may give customers to (assign, reassign): active sales staff but himself."""
+    return sales_consultants().exclude(pk=manager.pk)
+
+
+def consult_records_all(*, customer_id: int) -> QuerySet[ConsultRecord]:
+    """Every follow-up of a customer, whoever holds it (the sales manager's read-only view)."""
+    return ConsultRecord.objects.filter(customer_id=customer_id)

@@ -67,7 +67,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """What happened to each requested customer id (ids sorted ascending)."""
+    """What happened to each requested customer id (in the order requested)."""
 
     #: Moved from the public pool into the consultant's private pool.
     claimed: tuple[int, ...] = ()
@@ -108,6 +108,19 @@ def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
         if number > 0:
             ids.add(number)
     return sorted(ids)
+
+
+def ordered_ids(customer_ids: Iterable[int | str]) -> list[int]:
+    """Distinct positive integer ids in the order given (a list's order: first seen, first served)."""
+    ids: dict[int, None] = {}
+    for value in customer_ids:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number > 0:
+            ids.setdefault(number)
+    return list(ids)
 
 
 def _lock_consultant(consultant: UserInfo) -> None:
@@ -151,7 +164,9 @@ def _lock_customers(ids: Iterable[int]) -> list[tuple[int, int | None, str]]:
 
 
 def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
-    ids = _clean_ids(customer_ids)
+    # Rows are locked in ascending id order (no deadlocks) but the room under the cap goes to
+    # them in the order requested: what the user saw first in the list is taken first.
+    ids = ordered_ids(customer_ids)
     if not ids:
         return ClaimResult()
     with transaction.atomic():
@@ -159,8 +174,12 @@ def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | 
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
+        locked = {pk: (holder_id, status) for pk, holder_id, status in _lock_customers(candidates)}
         claimed, over_cap = [], []
-        for pk, holder_id, status in _lock_customers(candidates):
+        for pk in ids:
+            if pk not in locked:
+                continue  # not public when read
+            holder_id, status = locked[pk]
             if holder_id is not None:
                 continue  # claimed by someone else between our read and our lock
             if status == Customer.Status.SIGNED:
