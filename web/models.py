@@ -130,7 +130,13 @@ class ClassList(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(course)s (semester %(semester)s)") % {"course": self.course, "semester": self.semester}
+        # Course and semester alone do not tell two campuses' classes apart. Lists, selects and
+        # filters load course and school with the class (select_related), so this costs no query.
+        return _("%(course)s (semester %(semester)s) · %(school)s") % {
+            "course": self.course,
+            "semester": self.semester,
+            "school": self.school,
+        }
 
 
 class Customer(models.Model):

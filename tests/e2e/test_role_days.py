@@ -28,7 +28,7 @@ from web.models import (
 
 NAME = "欧阳晓雯"
 QQ = "31415926"
-CLASS = "Python 全栈开发（1期）"  # teacher1's class in the demo data, five lessons so far
+CLASS = "Python 全栈开发（1期）· 北京沙河校区"  # teacher1's class in the demo data, five lessons so far
 
 
 @pytest.fixture

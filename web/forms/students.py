@@ -17,7 +17,7 @@ class StudentChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A class is shown as "course (semester N)": load the courses with the classes.
-        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
+        self.fields["class_list"].queryset = ClassList.objects.select_related("course", "school")
         add_validators(self, qq=qq_validator, mobile=mobile_validator)
 
 

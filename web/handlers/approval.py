@@ -58,7 +58,7 @@ class RelatedOption(Option):
 
 #: The class filter of the enrolment and teaching lists.
 def class_option(field: str) -> RelatedOption:
-    return RelatedOption(field, select_related=("course",))
+    return RelatedOption(field, select_related=("course", "school"))
 
 
 class DefaultOption(Option):

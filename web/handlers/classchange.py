@@ -37,7 +37,14 @@ class ClassChangeHandler(StarkHandler):
         "confirm_user",
         "decision_reason",
     ]
-    list_select_related = ["from_class__course", "to_class__course", "applicant", "confirm_user"]
+    list_select_related = [
+        "from_class__course",
+        "from_class__school",
+        "to_class__course",
+        "to_class__school",
+        "applicant",
+        "confirm_user",
+    ]
     model_form_class = ClassChangeForm
 
     def get_urls(self):
@@ -87,7 +94,15 @@ class ClassChangeCheckHandler(StarkHandler):
         display_confirm_date,
         "decision_reason",
     ]
-    list_select_related = ["student__customer", "from_class__course", "to_class__course", "applicant", "confirm_user"]
+    list_select_related = [
+        "student__customer",
+        "from_class__course",
+        "from_class__school",
+        "to_class__course",
+        "to_class__school",
+        "applicant",
+        "confirm_user",
+    ]
     search_list = ["student__customer__name", "student__qq"]
     search_group = [DefaultOption("status", default=ClassChange.Status.PENDING), Option("kind")]
     order_list = ["-apply_date", "-id"]

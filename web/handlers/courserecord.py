@@ -57,7 +57,7 @@ class CourseRecordHandler(StarkHandler):
 
     # ------------------------------------------------------------------ scoping
     def get_class(self, request: HttpRequest, class_id: int) -> ClassList:
-        return get_object_or_404(ClassList.objects.select_related("course"), pk=class_id)
+        return get_object_or_404(ClassList.objects.select_related("course", "school"), pk=class_id)
 
     def get_queryset(self, request: HttpRequest, *args, class_id: int, **kwargs):
         return CourseRecord.objects.filter(class_object=self.get_class(request, class_id))
@@ -99,7 +99,7 @@ class CourseRecordHandler(StarkHandler):
     def attendance_view(self, request: HttpRequest, class_id: int, course_record_id: int) -> HttpResponse:
         """Every attendance record of one course record on one page, saved in one transaction."""
         course_record = get_object_or_404(
-            CourseRecord.objects.select_related("class_object__course", "teacher"),
+            CourseRecord.objects.select_related("class_object__course", "class_object__school", "teacher"),
             pk=course_record_id,
             class_object=self.get_class(request, class_id),
         )

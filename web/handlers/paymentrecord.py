@@ -29,7 +29,7 @@ class PaymentRecordHandler(StarkHandler):
         "note",
         "reject_reason",
     ]
-    list_select_related = ["class_list__course", "confirm_user"]
+    list_select_related = ["class_list__course", "class_list__school", "confirm_user"]
     model_form_class = PaymentApplyForm
 
     def get_urls(self):

@@ -28,7 +28,7 @@ class StudentHandler(StarkHandler):
     search_list = ["customer__name", "qq", "mobile"]
     search_group = [class_option("class_list"), Option("student_status")]
     list_select_related = ["customer"]
-    list_prefetch_related = ["class_list__course"]
+    list_prefetch_related = ["class_list__course", "class_list__school"]
     model_form_class = StudentChangeForm
     has_add_btn = False
     form_template = "web/student_form.html"
@@ -93,7 +93,7 @@ class StudentHandler(StarkHandler):
                 "student": student,
                 "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
                 "attendance_history": StudyRecord.objects.filter(student=student)
-                .select_related("course_record__class_object__course")
+                .select_related("course_record__class_object__course", "course_record__class_object__school")
                 .order_by("-course_record__date", "-course_record__day_num"),
             }
         )
