@@ -546,6 +546,8 @@ class StarkHandler:
         return self.get_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
+        # A nested list scopes by its parent in the URL: a foreign parent is 404 on POST as on GET.
+        self.get_queryset(request, *args, **kwargs)
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
@@ -15,6 +16,7 @@ from django.utils.translation import pgettext
 
 from stark.display import field_html
 from stark.search import BoundOption, FilterLink, Option
+from web.selectors.teaching import classes_visible_condition
 
 
 def money(value: Decimal | int | None) -> str:
@@ -56,9 +58,13 @@ class RelatedOption(Option):
         return [(obj, obj.pk) for obj in related]
 
 
-#: The class filter of the enrolment and teaching lists.
-def class_option(field: str) -> RelatedOption:
-    return RelatedOption(field, select_related=("course", "school"))
+#: The class filter of the enrolment and teaching lists; ``visible_only``: a class teacher is
+#: offered only their own classes (web.selectors.teaching).
+def class_option(field: str, visible_only: bool = False) -> RelatedOption:
+    def own_classes(request: HttpRequest, *args, **kwargs) -> Q:
+        return classes_visible_condition(user=request.user)
+
+    return RelatedOption(field, select_related=("course", "school"), db_condition=own_classes if visible_only else None)
 
 
 class DefaultOption(Option):

@@ -18,6 +18,7 @@ from stark.search import Option
 from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
 from web.models import Student
+from web.selectors.teaching import classes_visible
 
 #: The page of a class's course records and attendance (kwarg ``class_id``).
 COURSE_RECORDS = "stark:web_courserecord_list"
@@ -52,7 +53,8 @@ class ClassListHandler(StarkHandler):
     display_studying.order_field = "studying_count"
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        return super().get_queryset(request, *args, **kwargs).annotate(studying_count=studying_count())
+        # A class teacher sees (and may open) only the classes where they are the class teacher.
+        return classes_visible(user=request.user).annotate(studying_count=studying_count())
 
     list_display = [
         display_title,

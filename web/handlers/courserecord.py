@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
 from web.models import ClassList, CourseRecord
+from web.selectors.teaching import classes_visible
 from web.services.attendance import attendance_generate, attendance_of, attendance_save
 
 
@@ -57,7 +58,7 @@ class CourseRecordHandler(StarkHandler):
 
     # ------------------------------------------------------------------ scoping
     def get_class(self, request: HttpRequest, class_id: int) -> ClassList:
-        return get_object_or_404(ClassList.objects.select_related("course", "school"), pk=class_id)
+        return get_object_or_404(classes_visible(user=request.user).select_related("course", "school"), pk=class_id)
 
     def get_queryset(self, request: HttpRequest, *args, class_id: int, **kwargs):
         return CourseRecord.objects.filter(class_object=self.get_class(request, class_id))

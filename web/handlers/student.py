@@ -11,7 +11,8 @@ from stark.search import Option
 from stark.utils import check_permission
 from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option, keep_urls
-from web.models import Student, StudyRecord
+from web.models import StudyRecord
+from web.selectors.teaching import students_visible
 from web.services.attendance import attendance_counts
 from web.services.talks import students_flag_own
 
@@ -26,7 +27,7 @@ STUDENT_LINKS = [
 
 class StudentHandler(StarkHandler):
     search_list = ["customer__name", "qq", "mobile"]
-    search_group = [class_option("class_list"), Option("student_status")]
+    search_group = [class_option("class_list", visible_only=True), Option("student_status")]
     list_select_related = ["customer"]
     list_prefetch_related = ["class_list__course", "class_list__school"]
     model_form_class = StudentChangeForm
@@ -77,7 +78,7 @@ class StudentHandler(StarkHandler):
         return columns
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        return students_flag_own(user=request.user, queryset=Student.objects.all())
+        return students_flag_own(user=request.user, queryset=students_visible(user=request.user))
 
     def get_urls(self):
         return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_change_url_name()})
@@ -91,6 +92,7 @@ class StudentHandler(StarkHandler):
             {
                 "title": gettext("Student %(name)s") % {"name": student},
                 "student": student,
+                "classes": student.class_list.select_related("course", "school"),
                 "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
                 "attendance_history": StudyRecord.objects.filter(student=student)
                 .select_related("course_record__class_object__course", "course_record__class_object__school")
