@@ -169,6 +169,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# issue 13: a load balancer's health probe speaks plain HTTP to the app's port.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
