@@ -82,6 +82,8 @@ class StarkHandler:
     search_group: list = []
     #: Default ordering; the pk is always appended as a tie-breaker.
     order_list: list[str] = []
+    #: Columns that sort by another field than their own, e.g. ``{"name": "name_pinyin"}`` (a sort key).
+    sort_by: dict[str, str] = {}
     #: Rows per page.
     per_page: int = 20
     #: Batch actions: methods decorated with ``@action``; e.g. ``StarkHandler.action_multi_delete``.
@@ -404,8 +406,9 @@ class StarkHandler:
     ) -> QuerySet:
         ordering = list(self.get_order_list(request, *args, **kwargs))
         requested = request.GET.get("o", "")
-        if requested.removeprefix("-") in sort_keys:
-            ordering = [requested, *ordering]
+        key = requested.removeprefix("-")
+        if key in sort_keys:
+            ordering = [requested.replace(key, self.sort_by.get(key, key), 1), *ordering]
         return queryset.order_by(*self._total_ordering(ordering))
 
     def _total_ordering(self, ordering: list) -> list:

@@ -114,6 +114,8 @@ class CustomerColumns:
     #: use the unique index on ``qq`` instead of reading every row (docs/performance.md).
     search_list = ["name", "qq__startswith"]
     order_list = ["-date", "-id"]
+    #: Names sort in pinyin order (丁海燕, 丁静, 丁军), not by code point.
+    sort_by = {"name": "name_pinyin"}
 
     def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
         words = request.GET.get("q", "").split()

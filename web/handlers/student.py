@@ -37,7 +37,7 @@ class StudentHandler(StarkHandler):
     def display_name(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("name") if is_header else obj.customer.name
 
-    display_name.order_field = "customer__name"
+    display_name.order_field = "customer__name_pinyin"  # pinyin order (web.fields)
 
     def display_classes(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:

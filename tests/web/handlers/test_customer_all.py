@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import ConsultRecordFactory, CustomerFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import CONSULTANT_PERMISSIONS, MANAGER_PERMISSIONS, make_consultant, messages_of
+from web.fields import pinyin_sort_key
 from web.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_reassign_all_matching_takes_the_rows_in_the_lists_order(client, manager
     response = client.post(REASSIGN + query, {"select_across": "1", "consultant": target.pk})
 
     assert sorted(Customer.objects.filter(consultant=target).values_list("name", flat=True)) == sorted(
-        sorted(["丙", "甲", "乙"], reverse=True)[:2]
+        sorted(["丙", "甲", "乙"], key=pinyin_sort_key, reverse=True)[:2]
     )
     assert messages_of(response)[0].startswith("Moved 2 of 3 selected customers")
 

@@ -15,6 +15,7 @@ from tests.web.customers_support import (
     make_consultant,
     messages_of,
 )
+from web.fields import pinyin_sort_key
 from web.models import Customer, Department
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +326,7 @@ def test_claim_all_matching_takes_the_rows_in_the_lists_order_and_the_numbers_ad
     CustomerFactory(consultant=consultant1)
     for name in ("赵", "钱", "孙", "李"):
         CustomerFactory(name=name)
-    order = sorted(["赵", "钱", "孙", "李"], reverse=True)
+    order = sorted(["赵", "钱", "孙", "李"], key=pinyin_sort_key, reverse=True)  # the list's own order
 
     response = login(client, consultant1).post(CLAIM + "?o=-name", {"select_across": "1"})
 
