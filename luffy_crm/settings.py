@@ -155,6 +155,9 @@ BOOTSTRAP4 = {
     "jquery_slim_url": {"url": "/" + STATIC_URL + "vendor/jquery/jquery.min.js"},
     "include_jquery": "full",
 }
+# issue 13: after a failed submit only the fields in error are marked; an untouched optional
+# field painted green with a check mark read as "this one is confirmed".
+BOOTSTRAP4["success_css_class"] = ""
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

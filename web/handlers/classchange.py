@@ -61,6 +61,13 @@ class ClassChangeHandler(StarkHandler):
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Transfer and repeat applications of %(student)s") % {"student": context["student"]}
 
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Transfer or repeat application of %(student)s") % {
+            "student": response.context_data["student"]
+        }
+        return response
+
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         return form.for_student(my_student(request, kwargs["student_id"]))

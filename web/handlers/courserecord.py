@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
-from web.models import ClassList, CourseRecord
+from web.models import ClassList, CourseRecord, StudyRecord
 from web.selectors.teaching import classes_visible
 from web.services.attendance import attendance_generate, attendance_of, attendance_save
 
@@ -71,6 +71,13 @@ class CourseRecordHandler(StarkHandler):
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Course records of %(class)s") % {"class": context["class_object"]}
 
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Course record of %(class)s") % {
+            "class": response.context_data["class_object"]
+        }
+        return response
+
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         return form.for_class(self.get_class(request, kwargs["class_id"]))
@@ -126,5 +133,6 @@ class CourseRecordHandler(StarkHandler):
             "course_record": course_record,
             "formset": formset,
             "save_errors": save_errors,
+            "record_choices": StudyRecord.Record.choices,
         }
         return TemplateResponse(request, "web/courserecord_attendance.html", context)

@@ -46,6 +46,13 @@ class PaymentRecordHandler(StarkHandler):
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Payment applications of %(customer)s") % {"customer": context["customer"]}
 
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Payment application of %(customer)s") % {
+            "customer": response.context_data["customer"]
+        }
+        return response
+
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         return form.for_customer(own_customer(request, kwargs["customer_id"]))

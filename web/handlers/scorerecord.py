@@ -39,6 +39,13 @@ class ScoreRecordHandler(StarkHandler):
             "score": student.score,
         }
 
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Score record of %(student)s") % {
+            "student": response.context_data["student"]
+        }
+        return response
+
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
         form.student = self.get_student(request, kwargs["student_id"])
