@@ -42,7 +42,7 @@ from django.views.decorators.http import require_POST
 from stark.deletion import summarise_deletion
 from stark.display import export_text, field_html, field_text
 from stark.forms import StarkModelForm, use_native_date_inputs
-from stark.pagination import StarkPaginator, get_page, page_links
+from stark.pagination import StarkPaginator, get_page, page_links, page_navigation
 from stark.search import apply_fuzzy_search
 from stark.utils import check_permission, clean_pks, clean_query_string, safe_local_url
 
@@ -517,6 +517,7 @@ class StarkHandler:
             else None,
             "export_url": self.reverse_export_url(request, *args, **kwargs),
             "list_summary": self.get_list_summary(request, queryset, *args, **kwargs),
+            "page_nav": page_navigation(page, link_query) if paginator.num_pages > 1 else None,
         }
         return TemplateResponse(request, self.get_template_names("list"), context)
 

@@ -69,3 +69,32 @@ def page_links(page: Page, query: QueryDict, window: int = 3) -> list[PageLink]:
         links.append(PageLink(number, "?" + params.urlencode(), number == page.number))
         previous = number
     return links
+
+
+@dataclass(frozen=True)
+class PageNavigation:
+    """Previous / next page links and the fields of a "go to page" box (issue 13)."""
+
+    previous_url: str | None
+    next_url: str | None
+    #: Every other parameter of the list, as hidden fields of the page box.
+    hidden: list[tuple[str, str]]
+    number: int
+    last: int
+
+
+def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
+    """Links to the neighbouring pages (None at either end), each keeping every other parameter."""
+
+    def url(number: int) -> str:
+        params = query.copy()
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    return PageNavigation(
+        previous_url=url(page.number - 1) if page.has_previous() else None,
+        next_url=url(page.number + 1) if page.has_next() else None,
+        hidden=[(key, value) for key, values in query.lists() if key != "page" for value in values],
+        number=page.number,
+        last=page.paginator.num_pages,
+    )
