@@ -4,15 +4,21 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test test-standalone test-fast lint format serve messages clean
+.PHONY: setup run demo test test-standalone test-fast lint format serve messages clean
 
 setup:
 	scripts/setup.sh
 
+# Seeds the demo data only into an empty database: running it again keeps what users changed.
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo --address http://$(HOST):$(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Seed the demo data again (the demo users get the demo password and roles back).
+demo: setup
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --reset --address http://$(HOST):$(PORT)
 
 test:
 	scripts/setup.sh --test

@@ -188,6 +188,9 @@ BOOTSTRAP4 = {
     "jquery_slim_url": {"url": "/" + STATIC_URL + "vendor/jquery/jquery.min.js"},
     "include_jquery": "full",
 }
+# issue 13: after a failed submit only the fields in error are marked; an untouched optional
+# field painted green with a check mark read as "this one is confirmed".
+BOOTSTRAP4["success_css_class"] = ""
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -206,6 +209,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_C
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# issue 13: a load balancer's health probe speaks plain HTTP to the app's port.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

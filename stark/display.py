@@ -87,7 +87,9 @@ def field_html(obj: models.Model, field: models.Field) -> SafeString:
         if value is None:
             return format_html('<span class="text-muted">-</span>')
         icon, css, label = ("fa-check", "text-success", _("Yes")) if value else ("fa-times", "text-danger", _("No"))
-        return format_html('<i class="fa {} {}" title="{}" aria-label="{}"></i>', icon, css, label, label)
+        # role="img": an aria-label on a plain <i> is prohibited (axe: aria-prohibited-attr), so
+        # screen readers would say nothing; as an image the icon reads "Yes" / "No".
+        return format_html('<i class="fa {} {}" role="img" title="{}" aria-label="{}"></i>', icon, css, label, label)
     return conditional_escape(field_text(obj, field))
 
 

@@ -44,7 +44,7 @@ from stark.display import export_converter, export_value, field_html, field_text
 from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
-from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links
+from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
 from stark.search import IcontainsSearch
 from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
 
@@ -87,6 +87,8 @@ class StarkHandler:
     search_group: list = []
     #: Default ordering; the pk is always appended as a tie-breaker.
     order_list: list[str] = []
+    #: Columns that sort by another field than their own, e.g. ``{"name": "name_pinyin"}`` (a sort key).
+    sort_by: dict[str, str] = {}
     #: Rows per page.
     per_page: int = 20
     #: Count the list's rows exactly up to this many; beyond, show "10,000+" and page links that
@@ -382,6 +384,10 @@ class StarkHandler:
     def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.show_facets
 
+    def get_list_summary(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> str | None:
+        """A line under the list about every filtered row (e.g. a total amount); None for none."""
+        return None
+
     def get_export_list(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         if self.export_list is not None:
             return list(self.export_list)
@@ -547,8 +553,9 @@ class StarkHandler:
     ) -> QuerySet:
         ordering = list(self.get_order_list(request, *args, **kwargs))
         requested = request.GET.get("o", "")
-        if requested.removeprefix("-") in sort_keys:
-            ordering = [requested, *ordering]
+        key = requested.removeprefix("-")
+        if key in sort_keys:
+            ordering = [requested.replace(key, self.sort_by.get(key, key), 1), *ordering]
         return queryset.order_by(*self._total_ordering(ordering))
 
     def _total_ordering(self, ordering: list) -> list:
@@ -669,6 +676,8 @@ class StarkHandler:
             if self.get_has_add_btn(request, *args, **kwargs)
             else None,
             **self.get_export_context(request, paginator.count, *args, **kwargs),
+            "list_summary": self.get_list_summary(request, queryset, *args, **kwargs),
+            "page_nav": page_navigation(page, link_query) if paginator.num_pages > 1 else None,
         }
         return TemplateResponse(request, self.get_template_names("list"), context)
 
@@ -702,6 +711,8 @@ class StarkHandler:
         return self.get_scoped_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
+        # A nested list scopes by its parent in the URL: a foreign parent is 404 on POST as on GET.
+        self.get_queryset(request, *args, **kwargs)
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"

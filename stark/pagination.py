@@ -202,3 +202,33 @@ def exact_count_url(query: QueryDict) -> str:
     params = query.copy()
     params["count"] = "exact"
     return "?" + params.urlencode()
+
+
+@dataclass(frozen=True)
+class PageNavigation:
+    """Previous / next page links and the fields of a "go to page" box (issue 13)."""
+
+    previous_url: str | None
+    next_url: str | None
+    #: Every other parameter of the list, as hidden fields of the page box.
+    hidden: list[tuple[str, str]]
+    number: int
+    last: int | None
+
+
+def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
+    """Links to the neighbouring pages (None at either end), each keeping every other parameter."""
+
+    def url(number: int) -> str:
+        params = query.copy()
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    return PageNavigation(
+        previous_url=url(page.number - 1) if page.has_previous() else None,
+        next_url=url(page.number + 1) if page.has_next() else None,
+        hidden=[(key, value) for key, values in query.lists() if key != "page" for value in values],
+        number=page.number,
+        # With a capped count ("10,000+") the last page is not known: the box has no maximum.
+        last=None if getattr(page.paginator, "is_capped", False) else page.paginator.num_pages,
+    )

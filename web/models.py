@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rbac.models import RbacUserMixin
+from web.fields import PinyinSortKeyField
 
 
 class Gender(models.TextChoices):
@@ -130,7 +131,13 @@ class ClassList(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(course)s (semester %(semester)s)") % {"course": self.course, "semester": self.semester}
+        # Course and semester alone do not tell two campuses' classes apart. Lists, selects and
+        # filters load course and school with the class (select_related), so this costs no query.
+        return _("%(course)s (semester %(semester)s) · %(school)s") % {
+            "course": self.course,
+            "semester": self.semester,
+            "school": self.school,
+        }
 
 
 class Customer(models.Model):
@@ -171,6 +178,8 @@ class Customer(models.Model):
         UNEMPLOYED = "unemployed", _("unemployed")
 
     name = models.CharField(_("name"), max_length=32)
+    #: What the name column sorts by: the name's pinyin (web.fields), kept by every save.
+    name_pinyin = PinyinSortKeyField(_("name (pinyin)"), source="name")
     qq = models.CharField(
         _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
     )
@@ -249,12 +258,18 @@ class Customer(models.Model):
             models.Index(fields=["recv_date", "id"], name="customer_recv_date"),
             # The dashboards' entered-per-week and per-source funnel, read from the index alone.
             models.Index(fields=["date", "source", "status", "consultant"], name="customer_date_funnel"),
+            # The same for the name column's pinyin order.
+            models.Index(fields=["consultant", "name_pinyin", "date", "id"], name="customer_pool_name_pinyin"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        # The sort key is written with the name; an update of the name alone must carry it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields and "name_pinyin" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_pinyin"]
         # The search index (web/search.py) is written in the same transaction as the row.
         from web.search import customer_index
 
@@ -329,6 +344,8 @@ class PaymentRecord(models.Model):
     )
     # Not the follow-up's "note" (跟进内容): a remark on the payment, translated on its own.
     note = models.TextField(pgettext_lazy("payment application", "note"), blank=True)
+    #: Why finance rejected the application (required when rejecting; shown to the consultant).
+    reject_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payment application")
@@ -501,6 +518,8 @@ class ClassChange(models.Model):
         UserInfo, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirm_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    #: The approver's optional remark on the decision (approval or rejection).
+    decision_reason = models.CharField(_("decision remark"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("class change application")

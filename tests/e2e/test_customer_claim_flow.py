@@ -39,17 +39,22 @@ def test_two_consultants_claim_the_same_customers_and_one_releases(page, pages, 
     page.locator("input.stark-check-all").check()
     assert page.locator("input[name=pk]:checked").count() == 2
     run_action(page, "multi_claim")
-    expect(page.locator(".alert").first).to_contain_text("已申领 2 个客户到您的私户。")
+    expect(page.locator(".alert").first).to_contain_text("所选 2 个客户中已申领 2 个到您的私户。")
 
     # consultant2's stale page is told why nothing was claimed.
     run_action(other, "multi_claim")
-    expect(other.locator(".alert").first).to_contain_text("1 个客户未申领：已被其他课程顾问申领。")
+    expect(other.locator(".alert").first).to_contain_text(
+        "所选 1 个客户中已申领 0 个到您的私户。未处理：1 个已被其他课程顾问申领。"
+    )
     assert set(Customer.objects.values_list("consultant__username", flat=True)) == {"consultant1"}
 
     # consultant1 releases one customer back to the public pool.
     page.goto("/stark/web/customer/priv/list/")
     page.get_by_role("row", name="钱多多").locator("input[name=pk]").check()
     run_action(page, "multi_release")
-    expect(page.locator(".alert").first).to_contain_text("已将 1 个客户释放到公户。")
+    expect(page.locator("main")).to_contain_text("钱多多")  # the confirmation page names it; nothing moved yet
+    assert Customer.objects.get(name="钱多多").consultant == first
+    click_and_wait(page, page.get_by_role("button", name="确定释放到公户"))
+    expect(page.locator(".alert").first).to_contain_text("所选 1 个客户中已将 1 个释放到公户。")
     assert Customer.objects.get(name="钱多多").consultant is None
     assert Customer.objects.get(name="赵敏").consultant == first

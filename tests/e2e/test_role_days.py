@@ -28,7 +28,7 @@ from web.models import (
 
 NAME = "欧阳晓雯"
 QQ = "31415926"
-CLASS = "Python 全栈开发（1期）"  # teacher1's class in the demo data, five lessons so far
+CLASS = "Python 全栈开发（1期）· 北京沙河校区"  # teacher1's class in the demo data, five lessons so far
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo
     expect(rows(page)).to_have_count(1)
     row_of(page, QQ).locator("input[name=pk]").check()
     run_batch_action(page, "申领到我的私户")
-    expect_message(page, "已申领 1 个客户到您的私户。")
+    expect_message(page, "所选 1 个客户中已申领 1 个到您的私户。")
     customer.refresh_from_db()
     assert customer.consultant == demo["consultant1"]
 
@@ -145,6 +145,10 @@ def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo
     expect(pending).to_contain_text("待审核")
     pending.locator("input[name=pk]").check()
     run_batch_action(page, "确认所选申请")
+    # The confirmation page lists the application with its amount; nothing changed yet.
+    expect(page.locator(".decision-rows")).to_contain_text("¥3,000.00")
+    assert PaymentRecord.objects.get(customer=customer).confirm_status == PaymentRecord.ConfirmStatus.PENDING
+    click_and_wait(page, page.get_by_role("button", name="确定确认"))
     expect_message(page, "已确认 1 条申请。")
     payment = PaymentRecord.objects.get(customer=customer)
     assert (payment.confirm_status, payment.confirm_user, payment.paid_fee) == (
@@ -255,10 +259,11 @@ def test_the_sales_manager_assigns_public_customers_to_a_consultant(page, login,
     for box in boxes:
         box.check()
     run_batch_action(page, "分配给课程顾问")
-    expect(page.locator("main")).to_contain_text("将选中的 2 位客户分配给：")
+    expect(page.locator("main")).to_contain_text("选中的 2 个客户：")
+    expect(page.get_by_label("课程顾问")).to_have_value("")  # nobody preselected
     page.get_by_label("课程顾问").select_option(label="张丽华")
     click_and_wait(page, page.locator("main form").get_by_role("button", name="分配"))
-    expect_message(page, "已将 2 个客户分配给 张丽华。")
+    expect_message(page, "所选 2 个客户中已将 2 个分配给 张丽华。")
     assigned = Customer.objects.filter(pk__in=picked)
     assert set(assigned.values_list("consultant__username", flat=True)) == {"consultant2"}
 

@@ -132,3 +132,10 @@ def test_on_a_page_outside_the_menu_every_group_is_expanded(clerk_client):
     sidebar = _sidebar(clerk_client.get("/").content.decode())
     assert sidebar.count("collapse show") == 2
     assert "active" not in sidebar
+
+
+def test_every_menu_group_shows_a_caret_so_a_folded_group_is_seen_to_fold(clerk_client):
+    sidebar = _sidebar(clerk_client.get("/demo/items/").content.decode())
+    groups = sidebar.count('class="rbac-menu-group"')
+    assert groups == 2 and sidebar.count("rbac-menu-caret") == groups
+    assert 'class="menu-title d-block collapsed"' in sidebar  # the other group is folded, its caret says so

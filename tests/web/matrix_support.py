@@ -88,6 +88,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:web_customer_priv_multi_release": _only(CONSULTANT),
     # manager: "all customers read-only"
     "stark:web_customer_all_list": _only(MANAGER),
+    # issue 13: the sales manager reassigns private customers and reads anyone's follow-ups.
+    "stark:web_customer_all_multi_reassign": _only(MANAGER),
+    "stark:web_customer_all_record": _only(MANAGER),
     # consultant: "follow-ups"
     "stark:web_consultrecord_list": _only(CONSULTANT),
     "stark:web_consultrecord_add": _only(CONSULTANT),

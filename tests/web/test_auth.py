@@ -93,7 +93,25 @@ def test_password_change_with_wrong_old_password_is_a_field_error(logged_in_clie
 def test_health_check_answers_without_login(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": True}
+
+
+def test_health_answers_over_plain_http_with_the_https_redirect_on(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get(reverse("home")).status_code == 301  # everything else goes to HTTPS
+    response = client.get(reverse("health"))
+    assert (response.status_code, response.json()["database"]) == (200, True)
+
+
+def test_health_says_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("gone")
+
+    monkeypatch.setattr("web.views.account.connection.cursor", broken_cursor)
+    response = client.get(reverse("health"))
+    assert (response.status_code, response.json()) == (503, {"status": "error", "database": False})
 
 
 def test_password_page_breadcrumb_leads_home_and_names_the_page(logged_in_client):

@@ -15,7 +15,7 @@ def test_seed_demo_enrolment_and_teaching_cover_every_status_and_are_idempotent(
     settings.DEBUG = True
     call_command("seed_demo")
     first = counts()
-    call_command("seed_demo")
+    call_command("seed_demo", reset=True)
     assert counts() == first
 
     statuses = set(PaymentRecord.objects.values_list("confirm_status", flat=True))

@@ -26,12 +26,32 @@ def test_factories_build_valid_rows(factory_class):
 def test_seed_demo_creates_the_demo_users_once(settings):
     settings.DEBUG = True
     call_command("seed_demo", password="Demo-pass-2026")
-    call_command("seed_demo", password="Demo-pass-2026")
+    call_command("seed_demo", password="Demo-pass-2026", reset=True)
     usernames = set(UserInfo.objects.values_list("username", flat=True))
     assert {"admin", "manager1", "consultant1", "consultant2", "ops1", "finance1", "teacher1"} <= usernames
     assert UserInfo.objects.filter(username="admin").count() == 1
     assert UserInfo.objects.get(username="consultant1").check_password("Demo-pass-2026")
     assert ClassList.objects.count() == 6
+
+
+def test_seed_demo_again_keeps_a_changed_password_unless_reset(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="Demo-pass-2026")
+    user = UserInfo.objects.get(username="consultant1")
+    user.set_password("Mine-now-2026")
+    user.save()
+    call_command("seed_demo", password="Demo-pass-2026")  # what `make run` does on every start
+    assert UserInfo.objects.get(username="consultant1").check_password("Mine-now-2026")
+    call_command("seed_demo", password="Demo-pass-2026", reset=True)  # `make demo`
+    assert UserInfo.objects.get(username="consultant1").check_password("Demo-pass-2026")
+
+
+def test_seed_demo_prints_the_address_it_was_given(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", address="http://0.0.0.0:8301")
+    call_command("seed_demo", address="http://0.0.0.0:8301")
+    out = capsys.readouterr().out
+    assert out.count("http://0.0.0.0:8301/login/") == 2 and "127.0.0.1:8000" not in out
 
 
 def test_seed_demo_refuses_with_debug_off(settings):

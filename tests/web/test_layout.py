@@ -64,3 +64,19 @@ def test_small_screens_get_a_button_that_unfolds_the_menu(logged_in_client):
 
 def test_anonymous_pages_have_no_menu_toggle(client):
     assert 'data-target="#luffy-sidebar"' not in client.get(reverse("login")).content.decode()
+
+
+def test_every_page_starts_with_a_skip_link_to_the_content_and_loads_the_theme(client):
+    html = client.get(reverse("login")).content.decode()
+    body = html.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="sr-only sr-only-focusable luffy-skip-link" href="#content">')
+    assert 'id="content" tabindex="-1"' in html
+    assert "/static/luffy/theme.css" in html  # the one stylesheet of colour overrides (WCAG AA contrast)
+
+
+def test_the_boolean_column_icon_is_an_image_with_a_name():
+    from stark.display import field_html
+    from web.models import UserInfo
+
+    html = field_html(UserInfo(is_active=True), UserInfo._meta.get_field("is_active"))
+    assert 'role="img"' in html and 'aria-label="' in html

@@ -69,7 +69,10 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         },
         {"stark:web_customer_priv_multi_release"},
     ),
-    "stark:web_customer_all_list": ({"stark:web_customer_all_export", "stark:web_customer_all_detail"}, set()),
+    "stark:web_customer_all_list": (
+        {"stark:web_customer_all_export", "stark:web_customer_all_detail", "stark:web_customer_all_record"},
+        {"stark:web_customer_all_multi_reassign"},
+    ),
     "stark:web_consultrecord_list": (
         {"stark:web_consultrecord_add", "stark:web_consultrecord_change", "stark:web_consultrecord_delete"},
         set(),

@@ -92,4 +92,6 @@ def seed_enrolment(*, users: dict[str, UserInfo], **options) -> None:
             if outcome == "confirm":
                 payment_confirm(confirm_user=finance, payment_ids=[payment.pk])
             elif outcome == "reject":
-                payment_reject(confirm_user=finance, payment_ids=[payment.pk])
+                payment_reject(
+                    confirm_user=finance, payment_ids=[payment.pk], reason="金额与报名表不符，请核对后重新提交"
+                )

@@ -119,6 +119,7 @@ ACTION_TITLES = {
     # issue 12: the customer page
     "detail": "客户详情",
     "customer": "客户详情",
+    "multi_reassign": "转给其他顾问",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {
@@ -146,6 +147,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_customer_all_export",  # issue 14
         # issue 12
         "stark:web_customer_all_detail",
+        # issue 13: reassignment and read-only follow-ups from the all-customers list
+        "stark:web_customer_all_multi_reassign",
+        "stark:web_customer_all_record",
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",

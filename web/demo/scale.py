@@ -29,8 +29,12 @@ from django.utils import timezone
 from stark.models import SearchGram
 from stark.search_index import fragment_tuples
 from web.demo.customers import COMPANIES, GIVEN_NAMES, MAJORS, SALARIES, SCHOOLS, SURNAMES
+from web.fields import pinyin_sort_key
 from web.models import ClassList, ConsultRecord, Course, Customer, Department, PaymentRecord, Student, UserInfo
 from web.search import CUSTOMER_SEARCH_FIELDS
+
+#: Why finance sent an application back (the big school's rejected applications).
+REJECT_REASONS = ["金额与合同不符", "缺少付款凭证", "班级已满，请改报下一期", "重复提交"]
 
 #: QQ numbers of the generated customers: SCALE_QQ_START + n.
 SCALE_QQ_START = 800_000_000
@@ -159,6 +163,7 @@ def seed_school(
         [
             "id",
             "name",
+            "name_pinyin",
             "qq",
             "status",
             "gender",
@@ -193,6 +198,7 @@ def seed_school(
             "confirm_date",
             "confirm_user",
             "note",
+            "reject_reason",
         ],
     )
     student_table = Student._meta.db_table
@@ -219,6 +225,7 @@ def seed_school(
     for batch_start in range(have, count, BATCH):
         batch_end = min(count, batch_start + BATCH)
         indexed = []
+        pinyin_keys: dict[str, str] = {}  # few distinct names: compute each key once
         for n in range(batch_start, batch_end):
             pk = next_customer
             next_customer += 1
@@ -242,6 +249,8 @@ def seed_school(
                 (
                     pk,
                     name,
+                    pinyin_keys.get(name)
+                    or pinyin_keys.setdefault(name, pinyin_sort_key(name)),  # raw INSERT: no pre_save
                     qq,
                     status,
                     genders[rng.random() < 0.45],
@@ -281,7 +290,19 @@ def seed_school(
                 writer.add(
                     payment_table,
                     payment_columns,
-                    (pk, consultant, "enrolment_fee", 19800, klass, applied_db, "confirmed", confirmed, finance, ""),
+                    (
+                        pk,
+                        consultant,
+                        "enrolment_fee",
+                        19800,
+                        klass,
+                        applied_db,
+                        "confirmed",
+                        confirmed,
+                        finance,
+                        "",
+                        "",
+                    ),
                 )
                 writer.add(
                     student_table,
@@ -295,7 +316,9 @@ def seed_school(
                 decided = None if state == "pending" else min(now, applied + datetime.timedelta(days=1))
                 decider = None if state == "pending" else finance
                 row = (pk, consultant, "enrolment_fee", 2000, klass, applied_db, state)
-                writer.add(payment_table, payment_columns, (*row, ops.adapt_datetimefield_value(decided), decider, ""))
+                reason = "" if state == "pending" else rng.choice(REJECT_REASONS)
+                decided_db = ops.adapt_datetimefield_value(decided)
+                writer.add(payment_table, payment_columns, (*row, decided_db, decider, "", reason))
         # In primary-key order: InnoDB appends to its B-tree pages instead of splitting random ones.
         for row in sorted(fragment_tuples(label, CUSTOMER_SEARCH_FIELDS, indexed)):
             writer.add(gram_table, gram_columns, row)

@@ -24,6 +24,10 @@ class CourseRecordForm(forms.ModelForm):
             # Keep a teacher who has since left the class selectable on old records.
             teachers = teachers | UserInfo.objects.filter(pk=self.instance.teacher_id)
         self.fields["teacher"].queryset = teachers.distinct()
+        if not self.instance.pk:
+            lecturers = list(self.fields["teacher"].queryset.values_list("pk", flat=True)[:2])
+            if len(lecturers) == 1:  # nothing to choose: preselect the class's only lecturer
+                self.fields["teacher"].initial = lecturers[0]
         return self
 
     def clean_day_num(self) -> int:

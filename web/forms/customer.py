@@ -18,8 +18,8 @@ from web.forms.contact import (
     qq_validator,
     wechat_validator,
 )
-from web.models import ConsultRecord, Customer
-from web.selectors.customers import customer_holders, sales_consultants
+from web.models import ConsultRecord, Customer, UserInfo
+from web.selectors.customers import consultants_for_manager, customer_holders
 
 #: The customer's unique contacts, and how a duplicate of each is reported.
 DUPLICATE_MESSAGES = {
@@ -122,10 +122,19 @@ class ConsultRecordForm(StarkModelForm):
 
 
 class AssignForm(forms.Form):
-    """The sales manager's choice of consultant for ``multi_assign``."""
+    """The sales manager's choice of consultant for ``multi_assign`` and ``multi_reassign``.
+
+    Nothing is preselected: a batch of customers going to the first name in the list because
+    nobody looked would be a silent mistake.
+    """
 
     consultant = forms.ModelChoiceField(
         label=_("Consultant"),
-        queryset=sales_consultants().order_by("name", "username"),
-        empty_label=None,
+        queryset=UserInfo.objects.none(),
+        empty_label=_("— please choose —"),
+        required=True,
     )
+
+    def __init__(self, *args, manager: UserInfo, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants_for_manager(manager=manager).order_by("name", "username")

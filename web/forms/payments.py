@@ -28,8 +28,8 @@ class PaymentApplyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A class is shown as "course (semester N)": load the courses with the classes.
-        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
+        # A class is shown as "course (semester N) · campus": load courses and campuses with the classes.
+        self.fields["class_list"].queryset = ClassList.objects.select_related("course", "school")
 
     def for_customer(self, customer: Customer) -> "PaymentApplyForm":
         self.customer = customer

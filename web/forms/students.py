@@ -3,21 +3,23 @@
 from django import forms
 
 from web.forms.contact import add_validators, mobile_validator, qq_validator
-from web.models import ClassList, ScoreRecord, Student
+from web.models import ScoreRecord, Student
 from web.services.students import score_delta_validate
 
 
 class StudentChangeForm(forms.ModelForm):
-    """Contact fields, classes and memo; the score changes only through score records."""
+    """Contact fields and memo.
+
+    Not the classes: a class is joined by an approved payment and changed by an approved
+    transfer or repeat application only. Not the score either: it changes through score records.
+    """
 
     class Meta:
         model = Student
-        fields = ["qq", "mobile", "emergency_contract", "class_list", "memo"]
+        fields = ["qq", "mobile", "emergency_contract", "memo"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A class is shown as "course (semester N)": load the courses with the classes.
-        self.fields["class_list"].queryset = ClassList.objects.select_related("course")
         add_validators(self, qq=qq_validator, mobile=mobile_validator)
 
 

@@ -27,12 +27,12 @@ class ClassChangeForm(forms.ModelForm):
 
     def for_student(self, student: Student) -> "ClassChangeForm":
         self.student = student
-        self.fields["from_class"].queryset = student.class_list.select_related("course")
+        self.fields["from_class"].queryset = student.class_list.select_related("course", "school")
         own_classes = list(self.fields["from_class"].queryset[:2])
         if len(own_classes) == 1:  # nothing to choose: preselect the student's only class
             self.fields["from_class"].initial = own_classes[0].pk
         # Closed classes stay listed so choosing one gets a clear message rather than "invalid choice".
-        self.fields["to_class"].queryset = ClassList.objects.select_related("course")
+        self.fields["to_class"].queryset = ClassList.objects.select_related("course", "school")
         return self
 
     def clean(self) -> dict:

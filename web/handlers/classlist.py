@@ -7,6 +7,7 @@ the (course, semester, campus) uniqueness rule as a form error.
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,14 +17,21 @@ from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
+from web.models import Student
+from web.selectors.teaching import classes_visible
 
 #: The page of a class's course records and attendance (kwarg ``class_id``).
 COURSE_RECORDS = "stark:web_courserecord_list"
 
 
+def studying_count() -> Count:
+    """Students of the class whose status is "studying" (a class's other members have left or graduated)."""
+    return Count("students", filter=Q(students__student_status=Student.Status.STUDYING), distinct=True)
+
+
 class ClassListHandler(StarkHandler):
     def display_title(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
-        # ClassList.__str__: "course (semester N)"; the course comes with the row (list_select_related).
+        # ClassList.__str__: "course (semester N) · campus"; both come with the row (list_select_related).
         return gettext("Class") if is_header else str(obj)
 
     display_title.order_field = "course__name"
@@ -38,9 +46,20 @@ class ClassListHandler(StarkHandler):
             gettext("Course records"),
         )
 
+    def display_studying(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
+        """How many students are studying in the class now (annotated by ``get_queryset``)."""
+        return gettext("Studying") if is_header else obj.studying_count
+
+    display_studying.order_field = "studying_count"
+
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        # A class teacher sees (and may open) only the classes where they are the class teacher.
+        return classes_visible(user=request.user).annotate(studying_count=studying_count())
+
     list_display = [
         display_title,
         "school",
+        display_studying,
         "price",
         "start_date",
         "graduate_date",
@@ -59,5 +78,5 @@ class ClassListHandler(StarkHandler):
 
     search_list = ["course__name", "school__title", "class_teacher__name", "memo"]
     search_group = [Option("school"), Option("course")]
-    list_select_related = ["course"]
+    list_select_related = ["course", "school"]
     model_form_class = ClassListForm

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
-from web.models import ClassList, CourseRecord
+from web.models import ClassList, CourseRecord, StudyRecord
+from web.selectors.teaching import classes_visible
 from web.services.attendance import attendance_generate, attendance_of, attendance_save
 
 
@@ -57,7 +58,7 @@ class CourseRecordHandler(StarkHandler):
 
     # ------------------------------------------------------------------ scoping
     def get_class(self, request: HttpRequest, class_id: int) -> ClassList:
-        return get_object_or_404(ClassList.objects.select_related("course"), pk=class_id)
+        return get_object_or_404(classes_visible(user=request.user).select_related("course", "school"), pk=class_id)
 
     def get_queryset(self, request: HttpRequest, *args, class_id: int, **kwargs):
         return CourseRecord.objects.filter(class_object=self.get_class(request, class_id))
@@ -69,6 +70,13 @@ class CourseRecordHandler(StarkHandler):
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Course records of %(class)s") % {"class": context["class_object"]}
+
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Course record of %(class)s") % {
+            "class": response.context_data["class_object"]
+        }
+        return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
@@ -99,7 +107,7 @@ class CourseRecordHandler(StarkHandler):
     def attendance_view(self, request: HttpRequest, class_id: int, course_record_id: int) -> HttpResponse:
         """Every attendance record of one course record on one page, saved in one transaction."""
         course_record = get_object_or_404(
-            CourseRecord.objects.select_related("class_object__course", "teacher"),
+            CourseRecord.objects.select_related("class_object__course", "class_object__school", "teacher"),
             pk=course_record_id,
             class_object=self.get_class(request, class_id),
         )
@@ -125,5 +133,6 @@ class CourseRecordHandler(StarkHandler):
             "course_record": course_record,
             "formset": formset,
             "save_errors": save_errors,
+            "record_choices": StudyRecord.Record.choices,
         }
         return TemplateResponse(request, "web/courserecord_attendance.html", context)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
@@ -30,6 +30,7 @@ from web.search import customer_search
 from web.selectors.customers import (
     DUE_OVERDUE,
     DUE_TODAY,
+    consult_records_all,
     consult_records_public,
     customers_all,
     customers_due,
@@ -46,9 +47,11 @@ from web.services.customers import (
     customer_release,
     customer_update,
     daily_claim_limit,
+    ordered_ids,
     private_pool_cap,
     reclaim_cooldown_days,
 )
+from web.services.reassign import customer_reassign
 
 
 def _posted_ids(request: HttpRequest) -> list[str]:
@@ -66,6 +69,53 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
     return format_html('<a href="{}"><i class="fa {}"></i> {}</a>', url, icon, text)
 
 
+def report_batch(
+    request: HttpRequest,
+    *,
+    selected: int,
+    done: int,
+    done_text: str,
+    reasons: list[tuple[int, str]],
+    params: dict | None = None,
+) -> None:
+    """One message that accounts for every selected row: done + each reason's count = selected.
+
+    ``done_text`` may use ``%(done)d`` and ``%(selected)d``, each reason text ``%(count)d``, and
+    all of them the names in ``params``.
+    """
+    params = params or {}
+    parts = [text % {**params, "count": count} for count, text in reasons if count]
+    text = done_text % {**params, "done": done, "selected": selected}
+    if parts:
+        text = gettext("%(done)s Not done: %(reasons)s.") % {"done": text, "reasons": gettext("; ").join(parts)}
+    (messages.success if done else messages.warning)(request, text)
+
+
+#: Why a customer was not taken: the private pool's cap (``%(count)d``, ``%(cap)d``).
+OVER_CAP = _("%(count)d over the cap of %(cap)d unsigned customers in a private pool")
+
+
+class BatchRows:
+    """Which rows a customer batch action takes, in the list's own order.
+
+    Ticked rows come in the order of their checkboxes (the list's order). "Apply to all matching"
+    takes the matching rows as the list sorts them, at most ``limit``: what the user sees first
+    is taken first. ``selected`` is what the user asked for; ``beyond`` the matching rows past
+    the limit, which the message reports instead of silently dropping.
+    """
+
+    def __init__(self, handler: StarkHandler, request: HttpRequest, queryset: QuerySet, limit: int, *args, **kwargs):
+        if request.POST.get("select_across") == "1":
+            columns = handler.get_columns(request, *args, **kwargs)
+            ordered = handler.apply_ordering(request, queryset, handler.get_sort_keys(columns), *args, **kwargs)
+            self.ids = list(ordered.values_list("pk", flat=True)[:limit])
+            self.selected = max(queryset.count(), len(self.ids))
+        else:
+            self.ids = ordered_ids(clean_pks(Customer, _posted_ids(request)))
+            self.selected = len(self.ids)
+        self.beyond = self.selected - len(self.ids)
+
+
 class CustomerColumns:
     """Columns shared by the three customer lists."""
 
@@ -75,6 +125,8 @@ class CustomerColumns:
     search_list = ["name", "qq", "mobile", "wechat"]
     search_backend = customer_search
     order_list = ["-date", "-id"]
+    #: Names sort in pinyin order (丁海燕, 丁静, 丁军), not by code point.
+    sort_by = {"name": "name_pinyin"}
 
     has_export_btn = True
 
@@ -196,82 +248,64 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
             return super().get_action_queryset(request, *args, **kwargs)
         return customers_all().filter(pk__in=clean_pks(Customer, _posted_ids(request)))
 
-    def report(self, request: HttpRequest, result: ClaimResult, consultant_name: str | None = None) -> None:
-        """Tell the user how many were claimed and why the others were not."""
-        if result.claimed:
-            if consultant_name:
-                text = gettext("Assigned %(count)d customers to %(name)s.")
-            else:
-                text = gettext("Claimed %(count)d customers into your private pool.")
-            messages.success(request, text % {"count": len(result.claimed), "name": consultant_name})
-        if result.already_taken:
-            messages.warning(
-                request,
-                gettext("%(count)d customers were skipped: another consultant already holds them.")
-                % {"count": len(result.already_taken)},
-            )
-        if result.over_cap:
-            messages.warning(
-                request,
-                gettext("%(count)d customers were skipped: a private pool holds at most %(cap)d unsigned customers.")
-                % {"count": len(result.over_cap), "cap": self.cap},
-            )
-        if result.cooldown:
-            messages.warning(
-                request,
-                gettext("%(count)d customers were skipped: they left your private pool less than %(days)d days ago.")
-                % {"count": len(result.cooldown), "days": reclaim_cooldown_days()},
-            )
-        if result.daily_limit:
-            messages.warning(
-                request,
-                gettext("%(count)d customers were skipped: you may claim at most %(limit)d customers a day.")
-                % {"count": len(result.daily_limit), "limit": daily_claim_limit()},
-            )
-        if not (result.claimed or result.already_taken or result.over_cap or result.cooldown or result.daily_limit):
-            messages.warning(request, gettext("Select at least one row."))
+    def report(self, request: HttpRequest, rows: BatchRows, result: ClaimResult, done_text: str, **params) -> None:
+        """Tell the user how many were claimed or assigned, and why each of the others was not."""
+        report_batch(
+            request,
+            selected=rows.selected,
+            done=len(result.claimed),
+            done_text=done_text,
+            reasons=[
+                (len(result.already_taken), gettext("%(count)d already held by a consultant")),
+                (len(result.over_cap) + rows.beyond, OVER_CAP),
+                # Issue 12's claim rules beside the cap.
+                (len(result.cooldown), gettext("%(count)d left your private pool less than %(days)d days ago")),
+                (len(result.daily_limit), gettext("%(count)d over the daily claim limit of %(limit)d")),
+            ],
+            params={"cap": self.cap, "days": reclaim_cooldown_days(), "limit": daily_claim_limit(), **params},
+        )
 
     @property
     def cap(self) -> int:
         return private_pool_cap()
 
-    def _ids_for(self, request: HttpRequest, queryset: QuerySet) -> list:
-        if request.POST.get("select_across") == "1":
-            # Everything matching the filters: more than the cap can never be claimed at once.
-            return list(queryset.order_by("pk").values_list("pk", flat=True)[: self.cap])
-        return list(queryset.values_list("pk", flat=True))
+    def rows_for(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> BatchRows:
+        # Everything matching the filters: more than the cap can never be claimed at once.
+        return BatchRows(self, request, queryset, self.cap, *args, **kwargs)
 
     @action(_("Claim into my private pool"), name="multi_claim")
     def action_multi_claim(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> None:
-        result = customer_claim(consultant=request.user, customer_ids=self._ids_for(request, queryset))
-        self.report(request, result)
+        rows = self.rows_for(request, queryset, *args, **kwargs)
+        result = customer_claim(consultant=request.user, customer_ids=rows.ids)
+        done_text = ngettext(
+            "Claimed %(done)d of %(selected)d selected customer into your private pool.",
+            "Claimed %(done)d of %(selected)d selected customers into your private pool.",
+            rows.selected,
+        )
+        self.report(request, rows, result, done_text)
 
     @action(_("Assign to a consultant"), name="multi_assign")
     def action_multi_assign(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
         """First POST (from the list) shows a form asking for the consultant; its POST assigns."""
-        form = AssignForm(request.POST if "consultant" in request.POST else None)
+        rows = self.rows_for(request, queryset, *args, **kwargs)
+        form = AssignForm(request.POST if "consultant" in request.POST else None, manager=request.user)
         if form.is_valid():
             consultant = form.cleaned_data["consultant"]
             try:
-                result = customer_assign(
-                    manager=request.user, consultant=consultant, customer_ids=self._ids_for(request, queryset)
-                )
+                result = customer_assign(manager=request.user, consultant=consultant, customer_ids=rows.ids)
             except ValidationError as error:
                 form.add_error("consultant", error)
             else:
-                self.report(request, result, consultant_name=str(consultant))
+                done_text = ngettext(
+                    "Assigned %(done)d of %(selected)d selected customer to %(name)s.",
+                    "Assigned %(done)d of %(selected)d selected customers to %(name)s.",
+                    rows.selected,
+                )
+                self.report(request, rows, result, done_text, name=str(consultant))
                 return None
-        count = queryset.count() if request.POST.get("select_across") != "1" else min(queryset.count(), self.cap)
-        context = {
-            **self.get_context(request, *args, **kwargs),
-            "title": gettext("Assign customers to a consultant"),
-            "form": form,
-            "count": count,
-            "post_items": [
-                (key, value) for key in ("action", "select_across", "pk") for value in request.POST.getlist(key)
-            ],
-        }
-        return TemplateResponse(request, self.assign_template, context)
+        return render_consultant_choice(
+            self, request, form, rows, gettext("Assign customers to a consultant"), gettext("Assign"), *args, **kwargs
+        )
 
     action_list = [action_multi_claim, action_multi_assign]
 
@@ -280,6 +314,9 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     """私户: the current user's own customers."""
 
     model_form_class = CustomerForm
+    release_template = "web/customer_release.html"
+    #: At most this many rows per "apply to all matching" release.
+    release_limit = 1000
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_private(consultant=request.user)
@@ -385,24 +422,48 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         return queryset
 
     @action(_("Release to the public pool"), name="multi_release")
-    def action_multi_release(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> None:
-        result = customer_release(consultant=request.user, customer_ids=list(queryset.values_list("pk", flat=True)))
-        if result.released:
-            messages.success(
-                request, gettext("Released %(count)d customers to the public pool.") % {"count": len(result.released)}
-            )
-        skipped = len(set(_posted_ids(request))) - len(result.released)
-        if request.POST.get("select_across") != "1" and skipped > 0:
-            messages.warning(
-                request,
-                gettext("%(count)d customers were skipped: they are not in your private pool.") % {"count": skipped},
-            )
+    def action_multi_release(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
+        """Ask for confirmation (listing the customers), then put them back into the public pool."""
+        rows = BatchRows(self, request, queryset, self.release_limit, *args, **kwargs)
+        if request.POST.get("confirm") != "yes":
+            return render_release_confirmation(self, request, rows, *args, **kwargs)
+        result = customer_release(consultant=request.user, customer_ids=rows.ids)
+        report_batch(
+            request,
+            selected=rows.selected,
+            done=len(result.released),
+            done_text=ngettext(
+                "Released %(done)d of %(selected)d selected customer to the public pool.",
+                "Released %(done)d of %(selected)d selected customers to the public pool.",
+                rows.selected,
+            ),
+            reasons=[
+                (len(result.not_mine), gettext("%(count)d not in your private pool")),
+                (rows.beyond, gettext("%(count)d beyond the first %(limit)d of one batch")),
+            ],
+            params={"limit": self.release_limit},
+        )
+        return None
 
     action_list = [action_multi_release]
 
 
 class AllCustomerHandler(CustomerColumns, StarkHandler):
-    """Every customer, read-only, for the sales manager (filter by consultant, status, source)."""
+    """Every customer for the sales manager: read-only, except moving private customers between
+    consultants (``multi_reassign``); filter by consultant, status, source."""
+
+    record_template = "web/customer_record.html"
+    assign_template = "web/customer_assign.html"
+    #: At most this many rows per "apply to all matching" reassignment.
+    reassign_limit = 1000
+
+    def display_record(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
+        if is_header:
+            return gettext("Follow-ups")
+        url = self._reverse(request, self.get_url_name("record"), (), {"pk": obj.pk})
+        if url is None:
+            return ""
+        return format_html('<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, gettext("View"))
 
     def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -413,6 +474,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
     display_name.export_field = "name"
 
     list_display = [
+        StarkHandler.display_checkbox,
         display_name,
         "qq",
         "gender",
@@ -422,6 +484,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         "consultant",
         "date",
         "last_consult_date",
+        display_record,
     ]
     search_group = [
         Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
@@ -436,14 +499,133 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return customers_all()
 
     def get_urls(self) -> list:
-        keep = {self.get_list_url_name(), self.get_export_url_name(), self.get_url_name("detail")}
-        return [url for url in super().get_urls() if url.name in keep]
+        kept = {
+            self.get_list_url_name(),
+            self.get_export_url_name(),
+            self.get_url_name("detail"),
+            self.get_url_name("record"),
+            *(self.get_url_name(f.action_name) for f in self.action_list),
+        }
+        return [url for url in super().get_urls() if url.name in kept]
 
     def extra_urls(self) -> list:
-        return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
+        return [
+            path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail")),
+            path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record")),
+        ]
 
     def detail_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
         """The customer's page, read-only, for the sales manager."""
         return customer_page(self, request, self.get_scoped_queryset(request, *args, **kwargs), pk, *args, **kwargs)
 
     list_title = _("All customers")
+
+    def record_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        """Read-only follow-ups of any customer, whoever holds it."""
+        customer = self.get_object(request, pk, *args, **kwargs)
+        context = {
+            **self.get_context(request, *args, **kwargs),
+            "title": gettext("Follow-ups of %(customer)s") % {"customer": customer},
+            "customer": customer,
+            "records": consult_records_all(customer_id=customer.pk).select_related("consultant"),
+        }
+        return TemplateResponse(request, self.record_template, context)
+
+    def get_action_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        # Every ticked id, so the message can account for each (one deleted since counts too).
+        if request.POST.get("select_across") == "1":
+            return super().get_action_queryset(request, *args, **kwargs)
+        return customers_all().filter(pk__in=clean_pks(Customer, _posted_ids(request)))
+
+    @action(_("Move to another consultant"), name="multi_reassign")
+    def action_multi_reassign(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
+        """First POST (from the list) asks for the consultant; its POST moves the customers."""
+        rows = BatchRows(self, request, queryset, self.reassign_limit, *args, **kwargs)
+        form = AssignForm(request.POST if "consultant" in request.POST else None, manager=request.user)
+        if form.is_valid():
+            consultant = form.cleaned_data["consultant"]
+            try:
+                result = customer_reassign(manager=request.user, consultant=consultant, customer_ids=rows.ids)
+            except ValidationError as error:
+                form.add_error("consultant", error)
+            else:
+                report_batch(
+                    request,
+                    selected=rows.selected,
+                    done=len(result.moved),
+                    done_text=ngettext(
+                        "Moved %(done)d of %(selected)d selected customer to %(name)s.",
+                        "Moved %(done)d of %(selected)d selected customers to %(name)s.",
+                        rows.selected,
+                    ),
+                    reasons=[
+                        (len(result.already_theirs), gettext("%(count)d already with them")),
+                        (len(result.not_private), gettext("%(count)d in the public pool (assign those instead)")),
+                        (len(result.over_cap), OVER_CAP),
+                        (rows.beyond, gettext("%(count)d beyond the first %(limit)d of one batch")),
+                    ],
+                    params={"name": str(consultant), "cap": private_pool_cap(), "limit": self.reassign_limit},
+                )
+                return None
+        return render_consultant_choice(
+            self,
+            request,
+            form,
+            rows,
+            gettext("Move customers to another consultant"),
+            gettext("Move"),
+            *args,
+            **kwargs,
+        )
+
+    action_list = [action_multi_reassign]
+
+
+#: Customers named on the choose-a-consultant page; the rest are counted.
+NAMED_CUSTOMERS = 20
+
+
+def render_consultant_choice(
+    handler: StarkHandler, request: HttpRequest, form, rows: BatchRows, title: str, button: str, *args, **kwargs
+) -> TemplateResponse:
+    """The page between the list and an assignment: whom to, and which customers (named)."""
+    shown = rows.ids[:NAMED_CUSTOMERS]
+    # Named only from what this user may see: a forged id adds to the count, never a name.
+    names = dict(handler.get_queryset(request, *args, **kwargs).filter(pk__in=shown).values_list("pk", "name"))
+    back = reverse(handler.full_url_name(handler.get_list_url_name()), args=args, kwargs=kwargs)
+    context = {
+        **handler.get_context(request, *args, **kwargs),
+        "list_url": f"{back}?{request.GET.urlencode()}" if request.GET else back,
+        "title": title,
+        "button": button,
+        "form": form,
+        "count": rows.selected,
+        "names": [names[pk] for pk in shown if pk in names],
+        "more": max(0, rows.selected - len(shown)),
+        "post_items": [
+            (key, value) for key in ("action", "select_across", "pk") for value in request.POST.getlist(key)
+        ],
+    }
+    return TemplateResponse(request, handler.assign_template, context)
+
+
+def render_release_confirmation(
+    handler: StarkHandler, request: HttpRequest, rows: BatchRows, *args, **kwargs
+) -> TemplateResponse:
+    """Nothing moves until this page is confirmed: it names the customers that would go."""
+    shown = rows.ids[:NAMED_CUSTOMERS]
+    # Named only from what this user may see: a forged id adds to the count, never a name.
+    names = dict(handler.get_queryset(request, *args, **kwargs).filter(pk__in=shown).values_list("pk", "name"))
+    back = reverse(handler.full_url_name(handler.get_list_url_name()), args=args, kwargs=kwargs)
+    context = {
+        **handler.get_context(request, *args, **kwargs),
+        "list_url": f"{back}?{request.GET.urlencode()}" if request.GET else back,
+        "title": gettext("Release customers to the public pool"),
+        "count": rows.selected,
+        "names": [names[pk] for pk in shown if pk in names],
+        "more": max(0, rows.selected - len(shown)),
+        "post_items": [
+            (key, value) for key in ("action", "select_across", "pk") for value in request.POST.getlist(key)
+        ],
+    }
+    return TemplateResponse(request, handler.release_template, context)

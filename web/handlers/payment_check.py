@@ -1,16 +1,27 @@
 """Finance's approval list of payment applications (缴费审批)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
 
 from stark.display import export_value
 from stark.handlers import StarkHandler, action
 from stark.search import Option
-from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_list_and_actions
+from web.handlers.approval import (
+    Decision,
+    DefaultOption,
+    class_option,
+    confirm_decision,
+    display_confirm_date,
+    keep_list_and_actions,
+    money,
+)
 from web.handlers.customer_page import customer_link, customer_page
 from web.models import PaymentRecord
 from web.selectors.customers import customers_with_payments
@@ -48,14 +59,31 @@ class PaymentCheckHandler(StarkHandler):
     def display_qq(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("QQ") if is_header else obj.customer.qq
 
+    def display_amount(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return (
+            gettext("Amount") if is_header else format_html('<span class="text-nowrap">{}</span>', money(obj.paid_fee))
+        )
+
+    display_amount.order_field = "paid_fee"
+
+    def display_note(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        """The consultant's note, and finance's reason when rejected: the facts of the decision."""
+        if is_header:
+            return pgettext("payment application", "Note")
+        if not obj.reject_reason:
+            return obj.note
+        reason = gettext("Reason for rejection: %(reason)s") % {"reason": obj.reject_reason}
+        return format_html('{}<div class="text-danger small">{}</div>', obj.note, reason)
+
     list_display = [
         StarkHandler.display_checkbox,
         display_customer,
         display_qq,
         "consultant",
         "pay_type",
-        "paid_fee",
+        display_amount,
         "class_list",
+        display_note,
         "confirm_status",
         "apply_date",
         "confirm_user",
@@ -69,20 +97,61 @@ class PaymentCheckHandler(StarkHandler):
         Option("pay_type"),
     ]
     order_list = ["-apply_date", "-id"]
-    list_select_related = ["customer", "consultant", "class_list__course", "confirm_user"]
+    list_select_related = ["customer", "consultant", "class_list__course", "class_list__school", "confirm_user"]
     has_add_btn = False
 
+    def get_list_summary(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> str:
+        return gettext("Total amount: %(total)s") % {"total": money(_total(queryset))}
+
+    def decision(self, queryset: QuerySet, **options) -> Decision:
+        return Decision(
+            headers=[gettext("Customer"), gettext("Type"), gettext("Amount"), gettext("Class"), gettext("Status")],
+            describe=lambda p: [
+                p.customer,
+                p.get_pay_type_display(),
+                money(p.paid_fee),
+                p.class_list,
+                p.get_confirm_status_display(),
+            ],
+            summary=gettext("Total amount: %(total)s") % {"total": money(_total(queryset))},
+            **options,
+        )
+
     @action(_("Confirm selected applications"))
-    def multi_confirm(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> None:
-        result = payment_confirm(confirm_user=request.user, payment_ids=queryset.values_list("pk", flat=True))
-        done = ngettext("Confirmed %(count)d application.", "Confirmed %(count)d applications.", result.changed)
-        decision_message(request, result, done % {"count": result.changed})
+    def multi_confirm(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
+        def decide(reason: str) -> None:
+            result = payment_confirm(confirm_user=request.user, payment_ids=queryset.values_list("pk", flat=True))
+            done = ngettext("Confirmed %(count)d application.", "Confirmed %(count)d applications.", result.changed)
+            decision_message(request, result, done % {"count": result.changed})
+
+        decision = self.decision(
+            queryset,
+            title=gettext("Confirm payment applications"),
+            button=gettext("Yes, confirm"),
+            style="primary",
+            reason_required=False,
+            decide=decide,
+        )
+        return confirm_decision(self, request, _for_page(queryset), decision, *args, **kwargs)
 
     @action(_("Reject selected applications"))
-    def multi_reject(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> None:
-        result = payment_reject(confirm_user=request.user, payment_ids=queryset.values_list("pk", flat=True))
-        done = ngettext("Rejected %(count)d application.", "Rejected %(count)d applications.", result.changed)
-        decision_message(request, result, done % {"count": result.changed})
+    def multi_reject(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:
+        def decide(reason: str) -> None:
+            result = payment_reject(
+                confirm_user=request.user, payment_ids=queryset.values_list("pk", flat=True), reason=reason
+            )
+            done = ngettext("Rejected %(count)d application.", "Rejected %(count)d applications.", result.changed)
+            decision_message(request, result, done % {"count": result.changed})
+
+        decision = self.decision(
+            queryset,
+            title=gettext("Reject payment applications"),
+            button=gettext("Yes, reject"),
+            style="danger",
+            reason_required=True,
+            decide=decide,
+        )
+        return confirm_decision(self, request, _for_page(queryset), decision, *args, **kwargs)
 
     action_list = [multi_confirm, multi_reject]
     #: Titled like its menu entry: the page decides on applications rather than listing them.
@@ -122,3 +191,13 @@ class PaymentCheckHandler(StarkHandler):
     def customer_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
         """The page of a customer (``pk``) with an application: finance reads the payments, notes and history."""
         return customer_page(self, request, customers_with_payments(), pk, *args, **kwargs)
+
+
+def _total(queryset: QuerySet) -> Decimal:
+    return queryset.aggregate(total=Sum("paid_fee"))["total"] or Decimal(0)
+
+
+def _for_page(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("customer", "class_list__course", "class_list__school").order_by(
+        "-apply_date", "-id"
+    )

@@ -28,8 +28,10 @@ class PaymentRecordHandler(StarkHandler):
         "apply_date",
         display_confirm_date,
         "confirm_user",
+        "note",
+        "reject_reason",
     ]
-    list_select_related = ["class_list__course", "confirm_user"]
+    list_select_related = ["class_list__course", "class_list__school", "confirm_user"]
     model_form_class = PaymentApplyForm
 
     def get_urls(self):
@@ -45,6 +47,13 @@ class PaymentRecordHandler(StarkHandler):
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Payment applications of %(customer)s") % {"customer": context["customer"]}
+
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Payment application of %(customer)s") % {
+            "customer": response.context_data["customer"]
+        }
+        return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)

@@ -8,6 +8,7 @@ from stark.handlers import StarkHandler
 from web.forms.students import ScoreRecordForm
 from web.handlers.approval import keep_urls
 from web.models import ScoreRecord, Student
+from web.selectors.teaching import students_visible
 from web.services.students import score_record_add
 
 
@@ -23,7 +24,7 @@ class ScoreRecordHandler(StarkHandler):
         return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_add_url_name()})
 
     def get_student(self, request: HttpRequest, student_id: int) -> Student:
-        return get_object_or_404(Student.objects.select_related("customer"), pk=student_id)
+        return get_object_or_404(students_visible(user=request.user).select_related("customer"), pk=student_id)
 
     def get_queryset(self, request: HttpRequest, *args, student_id: int, **kwargs):
         return ScoreRecord.objects.filter(student=self.get_student(request, student_id))
@@ -39,6 +40,13 @@ class ScoreRecordHandler(StarkHandler):
             "student": student,
             "score": student.score,
         }
+
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Score record of %(student)s") % {
+            "student": response.context_data["student"]
+        }
+        return response
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)

@@ -11,7 +11,8 @@ from stark.search import Option
 from stark.utils import check_permission
 from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option, keep_urls
-from web.models import Student, StudyRecord
+from web.models import StudyRecord
+from web.selectors.teaching import students_visible
 from web.services.attendance import attendance_counts
 from web.services.talks import students_flag_own
 
@@ -26,9 +27,9 @@ STUDENT_LINKS = [
 
 class StudentHandler(StarkHandler):
     search_list = ["customer__name", "qq", "mobile"]
-    search_group = [class_option("class_list"), Option("student_status")]
+    search_group = [class_option("class_list", visible_only=True), Option("student_status")]
     list_select_related = ["customer"]
-    list_prefetch_related = ["class_list__course"]
+    list_prefetch_related = ["class_list__course", "class_list__school"]
     model_form_class = StudentChangeForm
     has_add_btn = False
     form_template = "web/student_form.html"
@@ -36,7 +37,7 @@ class StudentHandler(StarkHandler):
     def display_name(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("name") if is_header else obj.customer.name
 
-    display_name.order_field = "customer__name"
+    display_name.order_field = "customer__name_pinyin"  # pinyin order (web.fields)
 
     def display_classes(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:
@@ -77,7 +78,7 @@ class StudentHandler(StarkHandler):
         return columns
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        return students_flag_own(user=request.user, queryset=Student.objects.all())
+        return students_flag_own(user=request.user, queryset=students_visible(user=request.user))
 
     has_export_btn = True
     export_list = ["id", display_name, "qq", "mobile", display_classes, "student_status", "score"]
@@ -95,9 +96,10 @@ class StudentHandler(StarkHandler):
             {
                 "title": gettext("Student %(name)s") % {"name": student},
                 "student": student,
+                "classes": student.class_list.select_related("course", "school"),
                 "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
                 "attendance_history": StudyRecord.objects.filter(student=student)
-                .select_related("course_record__class_object__course")
+                .select_related("course_record__class_object__course", "course_record__class_object__school")
                 .order_by("-course_record__date", "-course_record__day_num"),
             }
         )

@@ -37,6 +37,13 @@ class TalkRecordHandler(StarkHandler):
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Talk records with %(student)s") % {"student": context["student"]}
 
+    def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
+        response = super().render_form(request, form, is_add, *args, **kwargs)
+        response.context_data["title"] = gettext("Talk record with %(student)s") % {
+            "student": response.context_data["student"]
+        }
+        return response
+
     def save(self, request: HttpRequest, form: TalkRecordForm, is_update: bool, *args, **kwargs) -> TalkRecord:
         if not is_update:
             form.instance.student = my_student(request, kwargs["student_id"])

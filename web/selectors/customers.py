@@ -101,7 +101,7 @@ def customer_payments(*, customer_id: int) -> QuerySet[PaymentRecord]:
     """A customer's payment applications with their decisions, newest first."""
     return (
         PaymentRecord.objects.filter(customer_id=customer_id)
-        .select_related("consultant", "confirm_user", "class_list__course")
+        .select_related("consultant", "confirm_user", "class_list__course", "class_list__school")
         .order_by("-apply_date", "-id")
     )
 
@@ -152,3 +152,13 @@ def customer_claims_today_count(*, consultant: UserInfo) -> int:
     return CustomerEvent.objects.filter(
         consultant=consultant, kind=CustomerEvent.Kind.CLAIMED, at__gte=local_day_start()
     ).count()
+
+
+def consultants_for_manager(*, manager: UserInfo) -> QuerySet[UserInfo]:
+    """Whom a sales manager may give customers to (assign, reassign): active sales staff but himself."""
+    return sales_consultants().exclude(pk=manager.pk)
+
+
+def consult_records_all(*, customer_id: int) -> QuerySet[ConsultRecord]:
+    """Every follow-up of a customer, whoever holds it (the sales manager's read-only view)."""
+    return ConsultRecord.objects.filter(customer_id=customer_id)

@@ -299,7 +299,7 @@ def finance_dashboard(*, today: datetime.date | None = None) -> dict:
         key: sum((row[key] for row in per_class), Decimal("0") if key != "pending_count" else 0)
         for key in ("pending_count", "pending_amount", "confirmed_amount", "rejected_amount")
     }
-    classes = ClassList.objects.select_related("course").in_bulk([row["class_list_id"] for row in per_class])
+    classes = ClassList.objects.select_related("course", "school").in_bulk([row["class_list_id"] for row in per_class])
     for row in per_class:
         row["class"] = classes.get(row["class_list_id"])
     per_class.sort(key=lambda row: (-row["pending_count"], str(row["class"])))
@@ -317,7 +317,7 @@ def teacher_dashboard(*, teacher: UserInfo, today: datetime.date | None = None) 
         .values("course_record__class_object_id")
         .annotate(total=Count("pk"), present=Count("pk", filter=Q(record__in=present)))
     )
-    classes = ClassList.objects.select_related("course").filter(class_teacher=teacher).in_bulk()
+    classes = ClassList.objects.select_related("course", "school").filter(class_teacher=teacher).in_bulk()
     rates = {row["course_record__class_object_id"]: row for row in per_class}
     attendance = []
     for pk, klass in sorted(classes.items(), key=lambda item: str(item[1])):

@@ -61,7 +61,24 @@ def class_change_apply(
     )
 
 
-def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+#: Longest remark on a decision (the column's length).
+DECISION_REASON_MAX_LENGTH = ClassChange._meta.get_field("decision_reason").max_length
+
+
+def clean_decision_reason(reason: str | None) -> str:
+    """The optional remark without surrounding blanks; ``ValidationError`` when over 200 characters."""
+    reason = (reason or "").strip()
+    if len(reason) > DECISION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason can have at most %(max)d characters.") % {"max": DECISION_REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+def class_change_approve(
+    *, confirm_user: UserInfo, change_ids: Iterable[int], reason: str = ""
+) -> ClassChangeDecisionResult:
     """Approve the pending applications among ``change_ids``, each in its own transaction.
 
     The student's row is locked first, so decisions about one student happen one after the
@@ -70,15 +87,16 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
     out of the same class cannot both be approved, nor one into a class that has graduated
     since. Such a stale application stays pending and is counted in ``stale``.
     """
+    reason = clean_decision_reason(reason)
     ids = sorted({int(pk) for pk in change_ids})
-    outcomes = [run_with_retry(_approve_one, confirm_user=confirm_user, change_id=pk) for pk in ids]
+    outcomes = [run_with_retry(_approve_one, confirm_user=confirm_user, change_id=pk, reason=reason) for pk in ids]
     return ClassChangeDecisionResult(
         changed=outcomes.count("changed"), requested=len(ids), stale=outcomes.count("stale")
     )
 
 
 @transaction.atomic
-def _approve_one(*, confirm_user: UserInfo, change_id: int) -> str:
+def _approve_one(*, confirm_user: UserInfo, change_id: int, reason: str = "") -> str:
     """Approve one application: "changed", "stale" (left pending) or "skipped" (not pending).
 
     On one server the student's row lock orders decisions about one student. On Galera the
@@ -97,7 +115,10 @@ def _approve_one(*, confirm_user: UserInfo, change_id: int) -> str:
     except ValidationError:
         return "stale"
     ClassChange.objects.filter(pk=change_id).update(
-        status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
+        status=ClassChange.Status.APPROVED,
+        confirm_user=confirm_user,
+        confirm_date=timezone.now(),
+        decision_reason=reason,
     )
     student.class_list.remove(change.from_class_id)
     student.class_list.add(change.to_class_id)
@@ -106,13 +127,19 @@ def _approve_one(*, confirm_user: UserInfo, change_id: int) -> str:
 
 
 @retry_on_conflict
-def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
+def class_change_reject(
+    *, confirm_user: UserInfo, change_ids: Iterable[int], reason: str = ""
+) -> ClassChangeDecisionResult:
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
+    reason = clean_decision_reason(reason)
     ids = sorted({int(pk) for pk in change_ids})
     with transaction.atomic():
         pending = list(ClassChange.objects.select_for_update().filter(pk__in=ids, status=ClassChange.Status.PENDING))
         changed = ClassChange.objects.filter(pk__in=[c.pk for c in pending]).update(
-            status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
+            status=ClassChange.Status.REJECTED,
+            confirm_user=confirm_user,
+            confirm_date=timezone.now(),
+            decision_reason=reason,
         )
         for change in pending:  # issue 16: the audit trail
             audit_event(event="class_change_rejected", actor=confirm_user, target=change)

@@ -73,7 +73,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """What happened to each requested customer id (ids sorted ascending)."""
+    """What happened to each requested customer id (in the order requested)."""
 
     #: Moved from the public pool into the consultant's private pool.
     claimed: tuple[int, ...] = ()
@@ -129,10 +129,25 @@ def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
     return sorted(ids)
 
 
+def ordered_ids(customer_ids: Iterable[int | str]) -> list[int]:
+    """Distinct positive integer ids in the order given (a list's order: first seen, first served)."""
+    ids: dict[int, None] = {}
+    for value in customer_ids:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number > 0:
+            ids.setdefault(number)
+    return list(ids)
+
+
 def _move_to_private_pool(
     *, consultant: UserInfo, customer_ids: Iterable[int | str], actor: UserInfo, kind: str
 ) -> ClaimResult:
-    ids = _clean_ids(customer_ids)
+    # Rows are locked in ascending id order (no deadlocks) but the room under the cap goes to
+    # them in the order requested: what the user saw first in the list is taken first.
+    ids = ordered_ids(customer_ids)
     if not ids:
         return ClaimResult()
     with transaction.atomic():
@@ -140,20 +155,22 @@ def _move_to_private_pool(
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
-        locked = [(pk, status) for pk, holder_id, status in lock_customers(candidates) if holder_id is None]
-        # (A row claimed by someone else between our read and our lock now shows its holder: skipped.)
+        locked = {pk: (holder_id, status) for pk, holder_id, status in lock_customers(candidates)}
+        # In the order requested; a row claimed by someone else between our read and our lock
+        # now shows its holder, and one not public when read is not locked at all: both skipped.
+        free = [(pk, locked[pk][1]) for pk in ids if pk in locked and locked[pk][0] is None]
         cooling: set[int] = set()
         claims_left: int | None = None
         if kind == CustomerEvent.Kind.CLAIMED:
-            # The claim rules beside the cap, counted under the same locks (the consultant's row
-            # serialises their claims; a release or return is committed with its event).
+            # The claim rules beside the cap, counted under the same locks (the consultant's guard
+            # row serialises their claims; a release or return is committed with its event).
             cooling = customer_ids_in_reclaim_cooldown(
-                consultant=consultant, customer_ids=[pk for pk, _status in locked], days=reclaim_cooldown_days()
+                consultant=consultant, customer_ids=[pk for pk, _status in free], days=reclaim_cooldown_days()
             )
             if daily_claim_limit() > 0:
                 claims_left = max(daily_claim_limit() - customer_claims_today_count(consultant=consultant), 0)
         claimed, over_cap, cooldown, over_daily = [], [], [], []
-        for pk, status in locked:
+        for pk, status in free:
             if pk in cooling:
                 cooldown.append(pk)
             elif claims_left is not None and claims_left <= 0:

@@ -14,6 +14,9 @@ from web.services.events import customer_event_record
 from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
 from web.services.notifications import notify_payment_applied, notify_payment_decided
 
+#: What a payment's class label reads (course, semester, campus) without a query per row.
+CLASS_LABEL_JOINS = ("class_list__course", "class_list__school")
+
 #: Pay types whose confirmation signs the customer and seats the student in the class.
 ENROLLING_PAY_TYPES = frozenset({PaymentRecord.PayType.ENROLMENT_FEE, PaymentRecord.PayType.TUITION})
 
@@ -124,18 +127,37 @@ def _confirm_one(*, confirm_user: UserInfo, payment_id: int) -> bool:
     )
     if updated:
         _apply_confirmation(
-            PaymentRecord.objects.select_related("customer", "class_list__course").get(pk=payment_id),
+            PaymentRecord.objects.select_related("customer", *CLASS_LABEL_JOINS).get(pk=payment_id),
             confirm_user=confirm_user,
         )
     return bool(updated)
 
 
-@retry_on_conflict
-def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason: str = "") -> PaymentDecisionResult:
-    """Reject the pending applications among ``payment_ids``; nothing but the record changes.
+#: Longest reason for a rejection (the column's length).
+REJECT_REASON_MAX_LENGTH = PaymentRecord._meta.get_field("reject_reason").max_length
 
-    Each rejected application gets a ``payment_rejected`` event on its customer, with ``reason``.
+
+def clean_reject_reason(reason: str | None) -> str:
+    """The reason without surrounding blanks; ``ValidationError`` unless it has 1–200 characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")}, code="required")
+    if len(reason) > REJECT_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("The reason can have at most %(max)d characters.") % {"max": REJECT_REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+@retry_on_conflict
+def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason: str) -> PaymentDecisionResult:
+    """Reject the pending applications among ``payment_ids`` with ``reason`` (1–200 characters).
+
+    Nothing but the record changes; the reason is stored on it for the consultant to read, and
+    each rejected application gets a ``payment_rejected`` event (and a notification) with it.
     """
+    reason = clean_reject_reason(reason)
     ids = _unique_ids(payment_ids)
     with transaction.atomic():
         # Lock the pending ones first, so the events name exactly the applications this call rejected.
@@ -147,9 +169,12 @@ def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int], reason
             .values_list("pk", flat=True)
         )
         changed = PaymentRecord.objects.filter(pk__in=pending).update(
-            confirm_status=PaymentRecord.ConfirmStatus.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
+            confirm_status=PaymentRecord.ConfirmStatus.REJECTED,
+            confirm_user=confirm_user,
+            confirm_date=timezone.now(),
+            reject_reason=reason,
         )
-        for payment in PaymentRecord.objects.filter(pk__in=pending).select_related("class_list__course", "customer"):
+        for payment in PaymentRecord.objects.filter(pk__in=pending).select_related(*CLASS_LABEL_JOINS, "customer"):
             customer_event_record(
                 customer=payment.customer_id,
                 kind=CustomerEvent.Kind.PAYMENT_REJECTED,

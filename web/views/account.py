@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
@@ -103,8 +103,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the app can reach its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers: 200 when the app can reach its database, 503 (saying so) when it cannot.
+
+    Served over plain HTTP even with the HTTPS redirect on (``SECURE_REDIRECT_EXEMPT``): a
+    balancer probes the app's own port, behind the TLS it terminates.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": False}, status=503)
+    return JsonResponse({"status": "ok", "database": True})

@@ -46,7 +46,7 @@ def test_a_valid_class_is_saved_with_its_teachers(staff):
     assert form.is_valid(), form.errors
     klass = form.save()
     with translation.override("en"):
-        assert str(klass) == "Python 全栈开发 (semester 3)"
+        assert str(klass) == "Python 全栈开发 (semester 3) · 北京沙河校区"
     assert set(klass.tech_teachers.all()) == {staff["lecturer"], staff["lecturer2"]}
     assert klass.start_date == datetime.date(2026, 9, 1)
 

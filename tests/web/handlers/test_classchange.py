@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import ClassChangeFactory, ClassListFactory, CourseFactory
+from tests.factories import ClassChangeFactory, ClassListFactory, CourseFactory, StudentFactory
 from tests.permissions import grant_permissions
 from tests.web.handlers.enrolment_helpers import class_teacher, english, messages_of, student_in_class  # noqa: F401
 from web.models import ClassChange
@@ -96,10 +96,10 @@ def test_batch_approve_moves_the_student_once(client, admin):
     from_class = student.class_list.get()
     to_class = ClassListFactory()
     change = ClassChangeFactory(student=student, from_class=from_class, to_class=to_class)
-    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [change.pk]})
+    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [change.pk], "confirm": "yes"})
     assert messages_of(response) == ["Approved 1 application."]
     assert list(student.class_list.all()) == [to_class]
-    response = client.post(reverse(CONFIRM) + "?status=", {"pk": [change.pk]})
+    response = client.post(reverse(CONFIRM) + "?status=", {"pk": [change.pk], "confirm": "yes"})
     assert messages_of(response)[-1] == "Approved 0 applications. 1 was no longer pending and was left unchanged."
     assert list(student.class_list.all()) == [to_class]
 
@@ -110,7 +110,7 @@ def test_approving_two_transfers_out_of_one_class_moves_once_and_says_why(client
     from_class = student.class_list.get()
     first, second = ClassListFactory(), ClassListFactory()
     changes = [ClassChangeFactory(student=student, from_class=from_class, to_class=k) for k in (first, second)]
-    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [c.pk for c in changes]})
+    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [c.pk for c in changes], "confirm": "yes"})
     assert messages_of(response)[0] == "Approved 1 application."
     assert "1 application no longer fits the student's classes" in messages_of(response)[1]
     assert list(student.class_list.all()) == [first]
@@ -119,7 +119,7 @@ def test_approving_two_transfers_out_of_one_class_moves_once_and_says_why(client
 def test_batch_reject_keeps_the_class(client, admin):
     student = student_in_class()
     change = ClassChangeFactory(student=student, from_class=student.class_list.get())
-    client.post(reverse(REJECT), {"pk": [change.pk]})
+    client.post(reverse(REJECT), {"pk": [change.pk], "confirm": "yes"})
     change.refresh_from_db()
     assert change.status == ClassChange.Status.REJECTED
     assert student.class_list.get() == change.from_class
@@ -129,7 +129,7 @@ def test_class_teacher_cannot_approve(client, teacher, setup):
     student, klass = setup
     change = ClassChangeFactory(student=student, from_class=klass)
     assert client.get(reverse(CHECK)).status_code == 403
-    assert client.post(reverse(CONFIRM), {"pk": [change.pk]}).status_code == 403
+    assert client.post(reverse(CONFIRM), {"pk": [change.pk], "confirm": "yes"}).status_code == 403
 
 
 def test_approval_list_is_titled_as_its_menu_entry(client, teacher):
@@ -148,3 +148,40 @@ def test_add_page_preselects_the_students_only_class_as_from_class(client, setup
     student.class_list.add(ClassListFactory(course=course))
     form = client.get(reverse(ADD, kwargs={"student_id": student.pk})).context["form"]
     assert form["from_class"].value() is None  # two classes: the teacher chooses
+
+
+@pytest.mark.parametrize("action", ["multi_confirm", "multi_reject"])
+def test_decision_first_shows_a_confirmation_page_and_changes_nothing(client, admin, action):
+    student = student_in_class()
+    change = ClassChangeFactory(student=student, from_class=student.class_list.get())
+    response = client.post(reverse(CHECK), {"action": action, "pk": [change.pk]})
+    assert response.status_code == 200
+    assert str(student) in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == ClassChange.Status.PENDING
+    assert student.class_list.get() == change.from_class
+
+
+def test_decision_remark_is_optional_stored_and_listed(client, admin):
+    student = student_in_class()
+    approved = ClassChangeFactory(student=student, from_class=student.class_list.get())
+    rejected = ClassChangeFactory(student=StudentFactory())
+    client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [approved.pk], "confirm": "yes"})
+    client.post(
+        reverse(CHECK), {"action": "multi_reject", "pk": [rejected.pk], "confirm": "yes", "reason": "目标班级已满"}
+    )
+    approved.refresh_from_db()
+    rejected.refresh_from_db()
+    assert (approved.status, approved.decision_reason) == (ClassChange.Status.APPROVED, "")
+    assert (rejected.status, rejected.decision_reason) == (ClassChange.Status.REJECTED, "目标班级已满")
+    assert "目标班级已满" in client.get(reverse(CHECK), {"status": ""}).content.decode()
+
+
+def test_decision_remark_over_200_characters_is_refused(client, admin):
+    change = ClassChangeFactory()
+    response = client.post(
+        reverse(CHECK), {"action": "multi_reject", "pk": [change.pk], "confirm": "yes", "reason": "x" * 201}
+    )
+    assert response.context["form"].errors["reason"]
+    change.refresh_from_db()
+    assert change.status == ClassChange.Status.PENDING

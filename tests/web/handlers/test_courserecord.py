@@ -28,8 +28,8 @@ def teacher(client):
 
 
 @pytest.fixture
-def klass():
-    klass = ClassListFactory()
+def klass(teacher):
+    klass = ClassListFactory(class_teacher=teacher)
     klass.tech_teachers.add(lecturer("lecturer_a"))
     return klass
 
@@ -71,7 +71,7 @@ def test_same_day_twice_is_a_clear_form_error(client, teacher, klass):
     assert response.status_code == 200
     assert response.context["form"].errors["day_num"] == ["This class already has a record for this day."]
     # The same day in another class is fine.
-    other = ClassListFactory()
+    other = ClassListFactory(class_teacher=teacher)
     other.tech_teachers.add(klass.tech_teachers.get())
     assert client.post(reverse(ADD, kwargs={"class_id": other.pk}), form_data(other, day=1)).status_code == 302
 
@@ -185,6 +185,8 @@ def test_pages_need_the_class_teacher_permissions(client, klass):
 def test_links_and_actions_follow_the_users_permissions(client, klass):
     record = CourseRecordFactory(class_object=klass)
     viewer = class_teacher("teacher_view")
+    klass.class_teacher = viewer  # the viewer's own class, seen with the list permission only
+    klass.save()
     grant_permissions(viewer, LIST)
     client.force_login(viewer)
     response = client.get(reverse(LIST, kwargs={"class_id": klass.pk}))
@@ -195,5 +197,14 @@ def test_links_and_actions_follow_the_users_permissions(client, klass):
 
 
 def test_anonymous_is_sent_to_login(client, klass):
+    client.logout()
     response = client.get(reverse(LIST, kwargs={"class_id": klass.pk}))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_teacher_is_preselected_when_the_class_has_only_one_lecturer(client, teacher, klass):
+    form = client.get(reverse(ADD, kwargs={"class_id": klass.pk})).context["form"]
+    assert form["teacher"].value() == klass.tech_teachers.get().pk
+    klass.tech_teachers.add(lecturer("lecturer_c"))
+    form = client.get(reverse(ADD, kwargs={"class_id": klass.pk})).context["form"]
+    assert form["teacher"].value() is None  # two to choose from: nobody is picked for the user

@@ -21,4 +21,4 @@ def test_public_pool_and_claim_message_are_in_chinese(client):
 
     assert "公户" in page
     assert "申领到我的私户" in page
-    assert messages_of(claim) == ["已申领 1 个客户到您的私户。"]
+    assert messages_of(claim) == ["所选 1 个客户中已申领 1 个到您的私户。"]

@@ -142,10 +142,11 @@ def test_there_is_no_delete_page_for_pools():
 def test_release_puts_customers_back_and_says_so(client, consultant1):
     mine = [CustomerFactory(consultant=consultant1), CustomerFactory(consultant=consultant1)]
 
-    response = login(client, consultant1).post(LIST, {"action": "multi_release", "pk": [c.pk for c in mine]})
+    data = {"action": "multi_release", "pk": [c.pk for c in mine]}
+    response = login(client, consultant1).post(LIST, {**data, "confirm": "yes"})
 
     assert response.status_code == 302
-    assert messages_of(response) == ["Released 2 customers to the public pool."]
+    assert messages_of(response) == ["Released 2 of 2 selected customers to the public pool."]
     assert not Customer.objects.filter(consultant=consultant1).exists()
 
 
@@ -154,6 +155,7 @@ def test_release_of_someone_elses_customer_by_a_forged_pk_is_404(client, consult
     login(client, consultant2)
 
     assert client.post(RELEASE, {"pk": [theirs.pk]}).status_code == 404
+    assert client.post(RELEASE, {"pk": [theirs.pk], "confirm": "yes"}).status_code == 404
     assert client.post(LIST, {"action": "multi_release", "pk": [theirs.pk]}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.consultant == consultant1
@@ -163,11 +165,13 @@ def test_release_with_a_forged_pk_among_mine_releases_only_mine(client, consulta
     theirs = CustomerFactory(consultant=consultant1)
     mine = CustomerFactory(consultant=consultant2)
 
-    response = login(client, consultant2).post(RELEASE, {"pk": [theirs.pk, mine.pk]})
+    login(client, consultant2)
+    ask = client.post(RELEASE, {"pk": [theirs.pk, mine.pk]})
+    assert ask.context["names"] == [mine.name]  # the forged id is counted, never named
+    response = client.post(RELEASE, {"pk": [theirs.pk, mine.pk], "confirm": "yes"})
 
     assert messages_of(response) == [
-        "Released 1 customers to the public pool.",
-        "1 customers were skipped: they are not in your private pool.",
+        "Released 1 of 2 selected customers to the public pool. Not done: 1 not in your private pool."
     ]
     theirs.refresh_from_db()
     mine.refresh_from_db()
@@ -267,3 +271,17 @@ def test_a_qq_taken_between_validation_and_save_is_a_form_error(client, consulta
     assert response.status_code == 200
     assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists (in the public pool)."]
     assert Customer.objects.filter(qq="31415926").count() == 1
+
+
+def test_release_first_asks_on_a_page_naming_the_customers_and_moves_nothing(client, consultant1):
+    mine = [
+        CustomerFactory(consultant=consultant1, name="王小明"),
+        CustomerFactory(consultant=consultant1, name="李四"),
+    ]
+    response = login(client, consultant1).post(LIST + "?q=x", {"action": "multi_release", "pk": [c.pk for c in mine]})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "王小明" in html and "李四" in html and 'name="confirm" value="yes"' in html
+    assert response.context["list_url"] == LIST + "?q=x"  # cancel: back to the filtered list
+    assert Customer.objects.filter(consultant=consultant1).count() == 2

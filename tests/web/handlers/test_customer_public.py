@@ -15,6 +15,7 @@ from tests.web.customers_support import (
     make_consultant,
     messages_of,
 )
+from web.fields import pinyin_sort_key
 from web.models import Customer, Department
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +135,7 @@ def test_claim_from_the_list_reports_claimed_and_taken(client, consultant1, cons
 
     assert response.status_code == 302
     assert messages_of(response) == [
-        "Claimed 1 customers into your private pool.",
-        "1 customers were skipped: another consultant already holds them.",
+        "Claimed 1 of 2 selected customers into your private pool. Not done: 1 already held by a consultant."
     ]
     free.refresh_from_db()
     taken.refresh_from_db()
@@ -165,8 +165,8 @@ def test_claim_reports_the_cap(client, consultant1, settings):
     response = login(client, consultant1).post(CLAIM, {"pk": wanted})
 
     assert messages_of(response) == [
-        "Claimed 1 customers into your private pool.",
-        "2 customers were skipped: a private pool holds at most 150 unsigned customers.",
+        "Claimed 1 of 3 selected customers into your private pool. "
+        "Not done: 2 over the cap of 150 unsigned customers in a private pool."
     ]
     assert Customer.objects.filter(consultant=consultant1).count() == 150
 
@@ -198,7 +198,7 @@ def test_manager_assigns_through_a_consultant_form(client, manager, consultant1)
     done = client.post(LIST, {"action": "multi_assign", "pk": pks, "consultant": consultant1.pk})
 
     assert done.status_code == 302
-    assert messages_of(done) == [f"Assigned 2 customers to {consultant1.name}."]
+    assert messages_of(done) == [f"Assigned 2 of 2 selected customers to {consultant1.name}."]
     assert set(Customer.objects.filter(consultant=consultant1).values_list("pk", flat=True)) == set(pks)
 
 
@@ -299,3 +299,49 @@ def test_list_and_assign_pages_have_their_own_titles(client, manager):
     assert client.get(LIST).context["title"] == "Public pool"
     ask = client.post(LIST, {"action": "multi_assign", "pk": [customer.pk]})
     assert ask.context["title"] == "Assign customers to a consultant"
+
+
+# ---------------------------------------------------------------------- issue 13
+def test_assign_form_preselects_nobody_offers_sales_staff_but_the_manager_and_names_the_customers(
+    client, manager, consultant1
+):
+    customers = [CustomerFactory(name=f"公户{n:02d}") for n in range(21)]
+    response = login(client, manager).post(
+        LIST + "?q=公户", {"action": "multi_assign", "pk": [c.pk for c in customers]}
+    )
+
+    field = response.context["form"]["consultant"]
+    values = [value for value, _label in field.field.choices]
+    assert values[0] == "" and field.value() is None
+    assert consultant1.pk in values and manager.pk not in values
+    assert response.context["names"] == [c.name for c in customers[:20]] and response.context["more"] == 1
+    assert response.context["list_url"] == LIST + "?q=%E5%85%AC%E6%88%B7"
+    missing = client.post(LIST, {"action": "multi_assign", "pk": [customers[0].pk], "consultant": ""})
+    assert missing.context["form"].errors["consultant"]
+    assert not Customer.objects.filter(consultant__isnull=False).exists()
+
+
+def test_claim_all_matching_takes_the_rows_in_the_lists_order_and_the_numbers_add_up(client, consultant1, settings):
+    settings.CUSTOMER_PRIVATE_POOL_CAP = 3
+    CustomerFactory(consultant=consultant1)
+    for name in ("赵", "钱", "孙", "李"):
+        CustomerFactory(name=name)
+    order = sorted(["赵", "钱", "孙", "李"], key=pinyin_sort_key, reverse=True)  # the list's own order
+
+    response = login(client, consultant1).post(CLAIM + "?o=-name", {"select_across": "1"})
+
+    claimed = Customer.objects.filter(consultant=consultant1, name__in=order).values_list("name", flat=True)
+    assert set(claimed) == set(order[:2])
+    assert set(Customer.objects.filter(consultant__isnull=True).values_list("name", flat=True)) == set(order[2:])
+    assert messages_of(response) == [
+        "Claimed 2 of 4 selected customers into your private pool. "
+        "Not done: 2 over the cap of 3 unsigned customers in a private pool."
+    ]
+
+
+def test_ticked_rows_are_claimed_in_the_order_of_the_list(client, consultant1, settings):
+    settings.CUSTOMER_PRIVATE_POOL_CAP = 1
+    first, second = CustomerFactory(), CustomerFactory()  # newest first in the list: second, then first
+    login(client, consultant1).post(CLAIM, {"pk": [second.pk, first.pk]})
+    assert Customer.objects.get(pk=second.pk).consultant == consultant1
+    assert Customer.objects.get(pk=first.pk).consultant is None

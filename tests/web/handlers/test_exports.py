@@ -76,7 +76,7 @@ def test_public_pool_export_follows_search_filters_and_order(client, ops, consul
     rows = read_csv(client.get(PUB_EXPORT, {"source": "website", "o": "name", "page": "2"}))
 
     assert rows[0][:6] == ["ID", "Name", "QQ", "Mobile", "WeChat", "Gender"]
-    assert [row[1] for row in rows[1:]] == ["乙", "甲"]  # sorted by name, other pool left out
+    assert [row[1] for row in rows[1:]] == ["甲", "乙"]  # by name in pinyin order (jia, yi), other pool left out
     by_name = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_name["乙"]["Mobile"] == "13900000001"
     assert by_name["乙"]["Courses of interest"] == "Python"

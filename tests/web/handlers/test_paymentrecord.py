@@ -175,7 +175,7 @@ def test_end_to_end_consultant_applies_finance_confirms(client, consultant, cust
     finance = UserFactory(username="finance_b")
     grant_permissions(finance, CHECK, CONFIRM)
     client.force_login(finance)
-    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [payment.pk]})
+    response = client.post(reverse(CHECK), {"action": "multi_confirm", "pk": [payment.pk], "confirm": "yes"})
 
     assert response.status_code == 302
     assert messages_of(response) == ["Confirmed 1 application."]

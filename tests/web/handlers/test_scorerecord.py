@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ScoreRecordFactory, StudentFactory
+from tests.factories import ClassListFactory, ScoreRecordFactory
 from tests.permissions import grant_permissions
-from tests.web.handlers.enrolment_helpers import class_teacher
+from tests.web.handlers.enrolment_helpers import class_teacher, student_in_class
 from web.models import ScoreRecord
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def teacher(client):
 
 
 def test_list_shows_that_students_records(client, teacher):
-    student = StudentFactory()
+    student = student_in_class(ClassListFactory(class_teacher=teacher))
     ScoreRecordFactory(student=student, content="帮助同学调试代码", score=3)
     ScoreRecordFactory(content="别人的记录")
     response = client.get(reverse(LIST, kwargs={"student_id": student.pk}))
@@ -30,7 +30,7 @@ def test_list_shows_that_students_records(client, teacher):
 
 
 def test_add_records_the_delta_and_the_current_user(client, teacher):
-    student = StudentFactory(score=100)
+    student = student_in_class(ClassListFactory(class_teacher=teacher), score=100)
     response = client.post(
         reverse(ADD, kwargs={"student_id": student.pk}), {"content": "上课玩手机", "score": "-4", "user": 1}
     )
@@ -43,7 +43,7 @@ def test_add_records_the_delta_and_the_current_user(client, teacher):
 
 @pytest.mark.parametrize("delta", ["0", "1000", "abc"])
 def test_bad_delta_is_a_form_error_that_keeps_the_input(client, teacher, delta):
-    student = StudentFactory(score=100)
+    student = student_in_class(ClassListFactory(class_teacher=teacher), score=100)
     response = client.post(reverse(ADD, kwargs={"student_id": student.pk}), {"content": "保留的理由", "score": delta})
     assert response.status_code == 200
     assert "score" in response.context["form"].errors

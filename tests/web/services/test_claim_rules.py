@@ -107,9 +107,10 @@ def test_the_claim_message_counts_the_customers_each_rule_refused(client, consul
         reverse("stark:web_customer_pub_list"), {"action": "multi_claim", "pk": [*released, *fresh]}, follow=True
     )
     texts = " ".join(messages_of(response))
-    assert "Claimed 2 customers" in texts
-    assert "1 customers were skipped: they left your private pool less than 7 days ago." in texts
-    assert "1 customers were skipped: you may claim at most 2 customers a day." in texts
+    # One message accounts for every selected row (issue 13): claimed + each rule's refusals.
+    assert "Claimed 2 of 4 selected customers" in texts
+    assert "1 left your private pool less than 7 days ago" in texts
+    assert "1 over the daily claim limit of 2" in texts
 
 
 def test_recv_date_is_set_on_claim_assign_and_add_and_cleared_on_release(consultant):

@@ -154,3 +154,59 @@ def test_a_claim_chosen_as_deadlock_victim_is_run_again(monkeypatch):
 
     assert len(calls) == 2
     assert result.claimed == tuple(pool)
+
+
+# ---------------------------------------------------------------------- issue 13: reassignment
+def test_reassigning_while_the_target_claims_stays_within_the_cap():
+    from web.services.reassign import customer_reassign
+
+    target = make_consultant("target")
+    leaving = make_consultant("leaving")
+    manager = make_consultant("manager1")
+    bulk_customers(140, consultant=target, prefix="1")
+    private = bulk_customers(20, consultant=leaving, prefix="2")
+    public = bulk_customers(20, prefix="3")
+
+    for _round in range(5):
+        Customer.objects.filter(pk__in=private).update(consultant=leaving)
+        Customer.objects.filter(pk__in=public).update(consultant=None)
+        claim, reassign = run_concurrently(
+            lambda: customer_claim(consultant=target, customer_ids=public),
+            lambda: customer_reassign(manager=manager, consultant=target, customer_ids=private),
+            timeout=120,
+        )
+
+        assert Customer.objects.filter(consultant=target).count() == 150
+        assert len(claim.claimed) + len(reassign.moved) == 10
+        assert len(claim.claimed) + len(claim.over_cap) + len(claim.already_taken) == 20
+        assert len(reassign.moved) + len(reassign.over_cap) == 20
+
+
+def test_reassign_release_and_claim_of_the_same_customers_leave_each_with_one_owner():
+    from web.services.reassign import customer_reassign
+
+    leaving, target, claimer = make_consultant("leaving"), make_consultant("target"), make_consultant("claimer")
+    manager = make_consultant("manager1")
+    ids = bulk_customers(30, consultant=leaving)
+
+    for _round in range(5):
+        Customer.objects.filter(pk__in=ids).update(consultant=leaving)
+        release, reassign, claim = run_concurrently(
+            lambda: customer_release(consultant=leaving, customer_ids=ids),
+            lambda: customer_reassign(manager=manager, consultant=target, customer_ids=list(reversed(ids))),
+            lambda: customer_claim(consultant=claimer, customer_ids=ids),
+            timeout=120,
+        )
+
+        holders = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "consultant_id"))
+        for pk in ids:
+            # Whatever the interleaving, the reported outcomes explain the one holder each row has.
+            if pk in claim.claimed:
+                assert holders[pk] in (claimer.pk, target.pk)  # a reassignment may follow the claim
+            elif pk in reassign.moved:
+                assert holders[pk] == target.pk
+            elif pk in release.released:
+                assert holders[pk] is None
+            else:
+                assert holders[pk] == leaving.pk
+        assert set(release.released) | set(release.not_mine) == set(ids)

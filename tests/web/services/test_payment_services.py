@@ -134,7 +134,7 @@ def test_reject_touches_nothing_but_the_record(consultant, customer, finance):
     klass = ClassListFactory()
     payment = apply(consultant, customer, klass)
 
-    result = payment_reject(confirm_user=finance, payment_ids=[payment.pk])
+    result = payment_reject(confirm_user=finance, payment_ids=[payment.pk], reason="金额不符")
     assert result.changed == 1
     assert payment_confirm(confirm_user=finance, payment_ids=[payment.pk]).changed == 0
 
@@ -220,3 +220,13 @@ def test_a_double_submitted_first_application_creates_one_student():
         assert all(isinstance(r, PaymentRecord) for r in results)
         assert Student.objects.filter(customer=customer).count() == 1
         Student.objects.filter(customer=customer).delete()
+
+
+@pytest.mark.parametrize("reason", ["", "  ", None, "理" * 201])
+def test_reject_needs_a_reason_of_1_to_200_characters(finance, reason):
+    payment = PaymentRecordFactory()
+    with pytest.raises(ValidationError) as caught:
+        payment_reject(confirm_user=finance, payment_ids=[payment.pk], reason=reason)
+    assert "reason" in caught.value.error_dict
+    payment.refresh_from_db()
+    assert payment.confirm_status == Status.PENDING

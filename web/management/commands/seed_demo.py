@@ -3,10 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from web import demo
 from web.demo.scale import seed_school
+from web.models import UserInfo
 
 
 class Command(BaseCommand):
-    help = "Create the demo users, roles and sample data. Safe to run twice."
+    help = (
+        "Create the demo users, roles and sample data in an empty database. A database that already "
+        "has users is left as it is (their passwords, roles and data), unless --reset is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=demo.DEFAULT_PASSWORD, help="Password of every demo user.")
@@ -17,13 +21,30 @@ class Command(BaseCommand):
             help="Also make a school of this many customers: consultants, courses, follow-ups, payments, students.",
         )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Seed even though the database has users: the demo users get the demo password and roles back.",
+        )
+        parser.add_argument(
+            "--address", default="", help="Where the app is served (e.g. http://127.0.0.1:8000), for the message."
+        )
 
-    def handle(self, *args, password: str, customers: int, force: bool, **options):
+    def handle(self, *args, password: str, customers: int, force: bool, reset: bool, address: str, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates users with a known password; it refuses to run with DEBUG off. "
                 "Use --force if you really mean it."
             )
+        login_url = f"{address.rstrip('/')}/login/" if address else "/login/"
+        if UserInfo.objects.exists() and not reset:
+            # `make run` seeds every time it starts: a second run must not undo what users changed.
+            self.stdout.write(
+                "The database already has users: demo data left as it is (passwords, roles and data kept). "
+                "Use `manage.py seed_demo --reset` (or `make demo`) to seed it again."
+            )
+            self.stdout.write(f"Log in at {login_url}")
+            return
         users = demo.seed_all(password=password)
         if customers > 0:
             stats = seed_school(customers, users=users, password=password, progress=self._progress)
@@ -32,7 +53,7 @@ class Command(BaseCommand):
                 f"{stats.customers:,} customers and {stats.rows - stats.customers:,} related rows inserted in "
                 f"{stats.seconds:.1f} s ({stats.rows_per_second:,.0f} rows/s)."
             )
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/login/ with:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {login_url} with:"))
         for username in users:
             self.stdout.write(f"  {username:<12} / {password}")
 

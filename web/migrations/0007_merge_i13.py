@@ -1,0 +1,12 @@
+"""Join issue 13's migrations (decision reasons, the name's pinyin sort key) to the rest."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("web", "0006_merge_i12"),
+        ("web", "0004_i13_customer_name_pinyin"),
+    ]
+
+    operations = []
