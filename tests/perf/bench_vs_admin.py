@@ -111,9 +111,10 @@ def build_cases(users) -> list[Case]:
     manager, finance = users["manager1"], users["finance1"]
     course = Course.objects.order_by("pk").values_list("pk", flat=True).first()
     # A public customer's QQ in the middle of the table; its middle 6 digits as the search.
-    middle = Customer.objects.filter(consultant=None).order_by("pk").values_list("qq", flat=True)
-    public_count = middle.count()
-    qq = middle[public_count // 2]
+    pool = Customer.objects.filter(consultant=None)
+    public_count = pool.count()
+    last = Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    qq = pool.filter(pk__gte=last // 2).order_by("pk").values_list("qq", flat=True).first()
     part = qq[2:8]
     deep = max(1, min(20_000, public_count // 20 - 1))  # page 20,000 at a million customers
 
