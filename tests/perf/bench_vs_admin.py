@@ -38,7 +38,7 @@ def parse_args(argv):
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7, help="Timed rounds (default 7).")
     parser.add_argument("--target", type=float, default=0.25, help="Highest ratio stark/admin allowed.")
-    parser.add_argument("--only", default="", help="Comma-separated page names to run (default: all).")
+    parser.add_argument("--only", default="", help="Semicolon-separated page names to run (default: all).")
     parser.add_argument("--explain", action="store_true", help="Print EXPLAIN of each stark page's slowest query.")
     parser.add_argument("--json", dest="json_path", default="")
     parser.add_argument("--rbac-repeat", type=int, default=200, help="Requests per side for the RBAC cost.")
@@ -233,7 +233,7 @@ def main(argv=None) -> int:
     users = seed(args.customers)
     cases = build_cases(users)
     if args.only:
-        wanted = {name.strip() for name in args.only.split(",")}
+        wanted = {name.strip() for name in args.only.split(";")}
         cases = [case for case in cases if case.name in wanted]
     clients = {}
 
