@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test test-fast lint format serve messages clean
+.PHONY: setup run test test-standalone test-fast lint format serve messages clean
 
 setup:
 	scripts/setup.sh
@@ -18,6 +18,12 @@ test:
 	scripts/setup.sh --test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# stark and rbac without the CRM: each under a settings module with only what it needs.
+test-standalone:
+	scripts/setup.sh --test
+	$(PY) -m pytest tests/stark -q -p no:cacheprovider --ds=tests.standalone.stark_settings
+	$(PY) -m pytest tests/rbac -q -p no:cacheprovider --ds=tests.standalone.rbac_settings
+
 lint:
 	scripts/setup.sh --test
 	$(VENV)/bin/ruff check .
@@ -29,10 +35,12 @@ format:
 
 # Production-style serving: DEBUG off, gunicorn, static files by whitenoise.
 # Needs SECRET_KEY and ALLOWED_HOSTS in the environment or in .env.
+# Worker processes: WORKERS=, else gunicorn's usual WEB_CONCURRENCY, else 3.
+WORKERS ?= $(or $(WEB_CONCURRENCY),3)
 serve: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn luffy_crm.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	$(VENV)/bin/gunicorn luffy_crm.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Re-extract and compile translations (needs GNU gettext). The compiled .mo files
 # are committed, so a fresh machine does not need gettext.

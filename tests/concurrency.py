@@ -1,5 +1,11 @@
-"""Run callables in real threads at the same moment (MariaDB concurrency tests)."""
+"""Run callables in real threads at the same moment (MariaDB concurrency tests).
 
+With ``GALERA_NODES=host:port,host:port,...`` (``scripts/galera.sh env`` prints it) thread *i*
+talks to node *i mod n*, so the same race tests run with their transactions spread over a
+Galera cluster, where only certification (not row locks) stops two nodes' conflicting writes.
+"""
+
+import os
 import threading
 
 import pytest
@@ -10,6 +16,22 @@ mysql_only = pytest.mark.skipif(
     connection.vendor != "mysql",
     reason="needs MySQL/MariaDB: real row locks across several connections (SQLite serialises writers)",
 )
+
+
+def galera_nodes() -> list[tuple[str, str]]:
+    """(host, port) of each node in ``GALERA_NODES``; empty when it is not set."""
+    return [tuple(node.rsplit(":", 1)) for node in os.environ.get("GALERA_NODES", "").split(",") if node]
+
+
+def use_node(index: int) -> None:
+    """Point this thread's default connection at Galera node ``index mod n`` (no-op without GALERA_NODES)."""
+    nodes = galera_nodes()
+    if not nodes:
+        return
+    host, port = nodes[index % len(nodes)]
+    base = connections["default"]
+    # connections is thread-local: this replaces the default connection of this thread only.
+    connections["default"] = base.__class__({**base.settings_dict, "HOST": host, "PORT": port}, alias="default")
 
 
 def run_concurrently(*funcs, timeout: float = 60):
@@ -24,6 +46,7 @@ def run_concurrently(*funcs, timeout: float = 60):
 
     def worker(index, func):
         try:
+            use_node(index)
             barrier.wait(timeout=30)
             results[index] = func()
         except BaseException as error:  # noqa: BLE001 - re-raised in the main thread

@@ -174,6 +174,24 @@ class Customer(models.Model):
     qq = models.CharField(
         _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
     )
+    # Optional contacts, unique when given. NULL (not "") when empty: a unique index allows any
+    # number of NULLs on SQLite and MariaDB alike, so no conditional constraint is needed.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this mobile number already exists.")},
+    )
+    wechat = models.CharField(
+        _("WeChat"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this WeChat ID already exists.")},
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNSIGNED)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QQ_GROUP)
@@ -472,3 +490,72 @@ class ClassChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_kind_display()}"
+
+
+class CustomerImport(models.Model):
+    """A spreadsheet of leads uploaded for import into the public pool, kept until it is confirmed
+    (then deleted) or for at most a day. In the database, never under a public URL; only its
+    uploader may preview or confirm it."""
+
+    uploader = models.ForeignKey(
+        UserInfo, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="customer_imports"
+    )
+    created = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    #: The source the upload page chose; every imported customer gets it.
+    source = models.CharField(_("source"), max_length=16, choices=Customer.Source.choices)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+# --- issue 16: security -------------------------------------------------------------------------
+class UserSession(models.Model):
+    """One logged-in session of a staff member, so they can see and end their other sessions.
+
+    Django's session table is not indexed by user (and the session backend may be a cache),
+    so each login records its session key here; the session data itself stays in the backend.
+    """
+
+    user = models.ForeignKey(UserInfo, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created = models.DateTimeField(_("logged in at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '-'}"
+
+
+class ConsultantPoolGuard(models.Model):
+    """One row per consultant, written by every change that can raise their private pool's count.
+
+    Not business data: the row exists so that concurrent claims for one consultant write a common
+    row. One server queues them on its lock; a Galera cluster lets one commit and aborts the
+    others at certification (see ``web.services.locks``).
+    """
+
+    consultant = models.OneToOneField(
+        UserInfo, primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("consultant")
+    )
+    #: How many guarded writes ran; only its change matters.
+    writes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("private pool guard")
+        verbose_name_plural = _("private pool guards")
+
+    def __str__(self) -> str:
+        return f"guard of consultant {self.consultant_id}"

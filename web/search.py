@@ -17,7 +17,7 @@ from stark.search_index import NgramIndex, NgramSearch
 #: but a shorter word then needs a plain LIKE on that field, and OR-ed with the others that
 #: reads the whole table again (measured: "张芳" against the QQ). Adding a field is one entry here,
 #: then ``manage.py search_index --rebuild`` (or a data migration) for the rows that exist.
-CUSTOMER_SEARCH_FIELDS = {"name": 1, "qq": 1}
+CUSTOMER_SEARCH_FIELDS = {"name": 1, "qq": 1, "mobile": 1, "wechat": 1}
 
 customer_index = NgramIndex("web.Customer", CUSTOMER_SEARCH_FIELDS)
 

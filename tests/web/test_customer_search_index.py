@@ -169,7 +169,7 @@ def test_the_migrations_index_existing_customers():
     from django.apps import apps
 
     first = import_module("web.migrations.0003_i15_customer_search_index")
-    short_qq = import_module("web.migrations.0005_i15_customer_search_short_qq")
+    short_qq = import_module("web.migrations.0006_i15_customer_search_short_fields")
     assert {**first.FIELDS, **short_qq.FIELDS} == CUSTOMER_SEARCH_FIELDS  # frozen; a later field needs its own
     rng = random.Random(5)
     with transaction.atomic():
@@ -186,7 +186,7 @@ def test_the_migrations_index_existing_customers():
 def test_short_words_and_unindexed_lookups_fall_back_to_like(monkeypatch):
     a = CustomerFactory(name="王芳", qq="12000", company="联想")
     b = CustomerFactory(name="李12", qq="99999")
-    assert CUSTOMER_SEARCH_FIELDS == {"name": 1, "qq": 1}  # every word is answered by the index
+    assert CUSTOMER_SEARCH_FIELDS == {"name": 1, "qq": 1, "mobile": 1, "wechat": 1}  # every word: the index
     assert indexed("12") == {a.pk, b.pk} == like("12")
     # A field indexed from 3 characters: "12" is then a plain LIKE on the QQ, still the same rows.
     monkeypatch.setitem(customer_index.fields, "qq", 3)

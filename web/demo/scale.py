@@ -258,7 +258,9 @@ def seed_school(
                     consultant,
                 ),
             )
-            indexed.append((pk, name, qq))
+            # One value per indexed field, in CUSTOMER_SEARCH_FIELDS' order (no mobile or WeChat here).
+            written = {"name": name, "qq": qq}
+            indexed.append((pk, *(written.get(field) for field in CUSTOMER_SEARCH_FIELDS)))
             if courses and rng.random() < 0.4:
                 for course in rng.sample(courses, min(len(courses), 1 + (rng.random() < 0.25))):
                     writer.add(link_table, link_columns, (pk, course))

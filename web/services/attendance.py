@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from web.models import CourseRecord, Student, StudyRecord
+from web.services.locks import retry_on_conflict
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class AttendanceSaveResult:
     saved: int
 
 
+@retry_on_conflict
 @transaction.atomic
 def attendance_generate(*, course_record_ids: Iterable[int]) -> AttendanceGenerateResult:
     """Create one "checked in" record per studying student of the class for each course record.
@@ -69,6 +71,7 @@ def attendance_of(*, course_record: CourseRecord) -> QuerySet[StudyRecord]:
     )
 
 
+@retry_on_conflict
 @transaction.atomic
 def attendance_save(*, course_record: CourseRecord, records: Mapping[int, str]) -> AttendanceSaveResult:
     """Set the attendance of several records of ``course_record`` at once, all or nothing.

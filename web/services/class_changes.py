@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.audit import audit_event
 from web.models import ClassChange, ClassList, Student, UserInfo
+from web.services.locks import retry_on_conflict, run_with_retry
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def class_change_validate(*, student: Student, kind: str, from_class: ClassList,
         raise ValidationError({"to_class": _("A repeat must stay in the same course.")}, code="course")
 
 
+@retry_on_conflict
 @transaction.atomic
 def class_change_apply(
     *, applicant: UserInfo, student: Student, kind: str, from_class: ClassList, to_class: ClassList, reason: str
@@ -68,37 +71,49 @@ def class_change_approve(*, confirm_user: UserInfo, change_ids: Iterable[int]) -
     since. Such a stale application stays pending and is counted in ``stale``.
     """
     ids = sorted({int(pk) for pk in change_ids})
-    changed = stale = 0
-    for change_id in ids:
-        with transaction.atomic():
-            student_id = ClassChange.objects.filter(pk=change_id).values_list("student_id", flat=True).first()
-            if student_id is None:
-                continue
-            student = Student.objects.select_for_update().get(pk=student_id)
-            change = ClassChange.objects.filter(pk=change_id, status=ClassChange.Status.PENDING).first()
-            if change is None:
-                continue
-            try:
-                class_change_validate(
-                    student=student, kind=change.kind, from_class=change.from_class, to_class=change.to_class
-                )
-            except ValidationError:
-                stale += 1
-                continue
-            ClassChange.objects.filter(pk=change_id).update(
-                status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
-            )
-            student.class_list.remove(change.from_class_id)
-            student.class_list.add(change.to_class_id)
-            changed += 1
-    return ClassChangeDecisionResult(changed=changed, requested=len(ids), stale=stale)
+    outcomes = [run_with_retry(_approve_one, confirm_user=confirm_user, change_id=pk) for pk in ids]
+    return ClassChangeDecisionResult(
+        changed=outcomes.count("changed"), requested=len(ids), stale=outcomes.count("stale")
+    )
 
 
+@transaction.atomic
+def _approve_one(*, confirm_user: UserInfo, change_id: int) -> str:
+    """Approve one application: "changed", "stale" (left pending) or "skipped" (not pending).
+
+    On one server the student's row lock orders decisions about one student. On Galera the
+    writes conflict instead: the application row (decided once) and the membership rows of the
+    student in both classes (a student joins a class once, leaves it once).
+    """
+    student_id = ClassChange.objects.filter(pk=change_id).values_list("student_id", flat=True).first()
+    if student_id is None:
+        return "skipped"
+    student = Student.objects.select_for_update().get(pk=student_id)
+    change = ClassChange.objects.filter(pk=change_id, status=ClassChange.Status.PENDING).first()
+    if change is None:
+        return "skipped"
+    try:
+        class_change_validate(student=student, kind=change.kind, from_class=change.from_class, to_class=change.to_class)
+    except ValidationError:
+        return "stale"
+    ClassChange.objects.filter(pk=change_id).update(
+        status=ClassChange.Status.APPROVED, confirm_user=confirm_user, confirm_date=timezone.now()
+    )
+    student.class_list.remove(change.from_class_id)
+    student.class_list.add(change.to_class_id)
+    audit_event(event="class_change_approved", actor=confirm_user, target=change)  # issue 16
+    return "changed"
+
+
+@retry_on_conflict
 def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) -> ClassChangeDecisionResult:
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
     ids = sorted({int(pk) for pk in change_ids})
     with transaction.atomic():
-        changed = ClassChange.objects.filter(pk__in=ids, status=ClassChange.Status.PENDING).update(
+        pending = list(ClassChange.objects.select_for_update().filter(pk__in=ids, status=ClassChange.Status.PENDING))
+        changed = ClassChange.objects.filter(pk__in=[c.pk for c in pending]).update(
             status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
         )
+        for change in pending:  # issue 16: the audit trail
+            audit_event(event="class_change_rejected", actor=confirm_user, target=change)
     return ClassChangeDecisionResult(changed=changed, requested=len(ids))

@@ -6,19 +6,21 @@ Claiming is the part that must be right under concurrency:
 * one consultant claiming from several browser tabs at once → never more than
   ``CUSTOMER_PRIVATE_POOL_CAP`` unsigned customers in their private pool.
 
-How (MySQL/MariaDB, InnoDB, READ COMMITTED as configured in settings):
+How (MySQL/MariaDB, InnoDB, READ COMMITTED as configured in settings; the helpers and the
+lock order live in ``web.services.locks``):
 
-1. ``SELECT ... FOR UPDATE`` on the *consultant's* user row. Every write that can
-   raise a consultant's count (claim, assignment, private-pool add) takes this lock
-   first, so one consultant's writes run one after another and the cap is counted
-   on committed data nobody else can raise before we commit. Different consultants
-   lock different rows and do not wait for each other here.
-2. A plain read picks the requested ids that look public, then ``SELECT ... FOR UPDATE``
-   locks exactly those rows by primary key in ascending id order and re-reads them:
-   a row another consultant claimed in between now shows their consultant and is
-   reported as already taken. Locking by primary key in one global order means two
-   claims over overlapping sets queue behind each other instead of deadlocking.
-3. A single ``UPDATE ... WHERE id IN (...)`` moves the locked rows that fit under the cap.
+1. ``guard_consultant`` writes the *consultant's* guard row. Every write that can raise a
+   consultant's count (claim, assignment, private-pool add) writes it first, so one
+   consultant's writes run one after another on one server (and conflict at certification
+   on a Galera cluster), and the cap is counted on committed data nobody else can raise
+   before we commit. Different consultants write different rows and do not wait for each other.
+2. A plain read picks the requested ids that look public, then ``lock_customers`` locks exactly
+   those rows by primary key in ascending id order and re-reads them: a row another consultant
+   claimed in between now shows their consultant and is reported as already taken. Locking by
+   primary key in one global order means two claims over overlapping sets queue behind each
+   other instead of deadlocking.
+3. A single ``UPDATE ... WHERE id IN (...)`` moves the locked rows that fit under the cap; on
+   Galera this write of the customer rows is what makes two claims of one customer conflict.
 
 Locking reads and writes here filter on the primary key *only*, and the ownership test
 happens in Python on the locked rows. InnoDB locks records of whichever index a statement
@@ -27,11 +29,9 @@ scans; with ``consultant_id = X AND id IN (...)`` the optimizer may scan the
 different indexes lock them in different orders. The benchmark caught exactly that: two
 releases from two tabs of one consultant deadlocked.
 
-Lock order everywhere in this module: the consultant's user row first, then customer rows
-by ascending id. Writes elsewhere that lock a customer row and then need its consultant's
-user row (an INSERT with a foreign key to both takes shared locks on both) could still, in
-theory, close a cycle with a claim; InnoDB then aborts one side with a deadlock error, and
-a top-level claim simply runs again (``_retry_on_deadlock``), so the user sees no error.
+Every service here runs under ``retry_on_conflict``: when InnoDB picks it as a deadlock victim
+or Galera's certification aborts it (error 1213), the whole service runs again on fresh data, a
+bounded number of times, then ``ServiceBusy``.
 
 A single conditional ``UPDATE ... LIMIT room`` without step 2 would also be race-free,
 but MySQL does not say which rows it took, and the page must report, per customer, what
@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +61,7 @@ from web.selectors.customers import (
     customers_public,
     sales_consultants,
 )
+from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
 
 logger = logging.getLogger(__name__)
 
@@ -110,57 +111,17 @@ def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
     return sorted(ids)
 
 
-def _lock_consultant(consultant: UserInfo) -> None:
-    """Serialise the writes that can raise this consultant's count (see the module docstring)."""
-    # list() forces the query; select_for_update is lazy like any queryset.
-    list(UserInfo.objects.select_for_update().filter(pk=consultant.pk).values_list("pk", flat=True))
-
-
-#: MySQL/MariaDB error codes after which the whole transaction may simply be run again.
-_RETRYABLE_MYSQL_ERRORS = {1213, 1205}  # deadlock found; lock wait timeout exceeded
-_ATTEMPTS = 3
-
-
-def _retry_on_deadlock(func, **kwargs):
-    """Run ``func(**kwargs)`` (one transaction) again when InnoDB picked it as a deadlock victim.
-
-    Only at the top level: inside a caller's transaction the rollback has undone the caller's
-    work too, so the error must reach the caller.
-    """
-    if connection.in_atomic_block:
-        return func(**kwargs)
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            return func(**kwargs)
-        except OperationalError as error:
-            code = error.args[0] if error.args else None
-            if connection.vendor != "mysql" or code not in _RETRYABLE_MYSQL_ERRORS or attempt == _ATTEMPTS:
-                raise
-            logger.warning("customer claim retried after MySQL error %s (attempt %s)", code, attempt)
-    raise AssertionError("unreachable")
-
-
-def _lock_customers(ids: Iterable[int]) -> list[tuple[int, int | None, str]]:
-    """Lock customer rows by primary key, ascending; return (pk, consultant_id, status) as committed now."""
-    return list(
-        Customer.objects.filter(pk__in=list(ids))
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", "consultant_id", "status")
-    )
-
-
 def _move_to_private_pool(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
     ids = _clean_ids(customer_ids)
     if not ids:
         return ClaimResult()
     with transaction.atomic():
-        _lock_consultant(consultant)
+        guard_consultant(consultant)
         room = max(private_pool_cap() - customer_private_unsigned_count(consultant=consultant), 0)
 
         candidates = list(customers_public().filter(pk__in=ids).values_list("pk", flat=True))
         claimed, over_cap = [], []
-        for pk, holder_id, status in _lock_customers(candidates):
+        for pk, holder_id, status in lock_customers(candidates):
             if holder_id is not None:
                 continue  # claimed by someone else between our read and our lock
             if status == Customer.Status.SIGNED:
@@ -189,7 +150,7 @@ def customer_claim(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -
     Takes those still public at this moment, in id order, while the consultant's unsigned
     private customers stay within the cap. Race-free; see the module docstring.
     """
-    return _retry_on_deadlock(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    return run_with_retry(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
 
 
 def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ClaimResult:
@@ -200,7 +161,7 @@ def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: It
     """
     if not sales_consultants().filter(pk=consultant.pk).exists():
         raise ValidationError(_("Customers can only be assigned to active sales staff."), code="not_sales")
-    result = _retry_on_deadlock(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
+    result = run_with_retry(_move_to_private_pool, consultant=consultant, customer_ids=customer_ids)
     logger.info(
         "customer_assign manager=%s consultant=%s claimed=%s already_taken=%s over_cap=%s",
         manager.pk,
@@ -212,6 +173,7 @@ def customer_assign(*, manager: UserInfo, consultant: UserInfo, customer_ids: It
     return result
 
 
+@retry_on_conflict
 def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str]) -> ReleaseResult:
     """A consultant puts customers from their private pool back into the public pool.
 
@@ -221,7 +183,7 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
     if not ids:
         return ReleaseResult()
     with transaction.atomic():
-        mine = [pk for pk, holder_id, _status in _lock_customers(ids) if holder_id == consultant.pk]
+        mine = [pk for pk, holder_id, _status in lock_customers(ids) if holder_id == consultant.pk]
         if mine:
             Customer.objects.filter(pk__in=mine).update(consultant=None)
     released = set(mine)
@@ -234,8 +196,15 @@ def customer_create_private(*, consultant: UserInfo, customer: Customer, courses
     ``customer`` is an unsaved instance (e.g. ``form.save(commit=False)``); whatever consultant
     it carries is replaced. Raises :class:`PrivatePoolFull` when an unsigned customer would not fit.
     """
+    return run_with_retry(_create_private, consultant=consultant, customer=customer, courses=list(courses))
+
+
+def _create_private(*, consultant: UserInfo, customer: Customer, courses: list[Course]) -> Customer:
+    # A retried attempt starts again from an unsaved customer (the rolled-back save set its pk).
+    customer.pk = None
+    customer._state.adding = True
     with transaction.atomic():
-        _lock_consultant(consultant)
+        guard_consultant(consultant)
         if customer.status != Customer.Status.SIGNED:
             if customer_private_unsigned_count(consultant=consultant) >= private_pool_cap():
                 raise PrivatePoolFull(private_pool_cap())
@@ -250,6 +219,7 @@ def customer_create_private(*, consultant: UserInfo, customer: Customer, courses
 SERVER_FIELDS = frozenset({"id", "consultant", "status", "last_consult_date"})
 
 
+@retry_on_conflict
 def customer_update(
     *, customer: Customer, fields: Iterable[str], holder: UserInfo | None, courses: Iterable[Course] | None = None
 ) -> Customer:
@@ -262,7 +232,7 @@ def customer_update(
     concrete = {model_field.name for model_field in Customer._meta.concrete_fields}
     update_fields = [name for name in fields if name in concrete and name not in SERVER_FIELDS]
     with transaction.atomic():
-        locked = _lock_customers([customer.pk])
+        locked = lock_customers([customer.pk])
         if not locked or locked[0][1] != (holder.pk if holder is not None else None):
             raise Customer.DoesNotExist("the customer is no longer in this pool")
         if update_fields:
@@ -272,15 +242,15 @@ def customer_update(
     return customer
 
 
+@retry_on_conflict
 def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> ConsultRecord:
     """Write a follow-up for one of the consultant's own customers and update its last follow-up date.
 
     Raises ``Customer.DoesNotExist`` when the customer is not in the consultant's private pool.
     """
     with transaction.atomic():
-        _lock_consultant(consultant)  # the module's lock order: user row, then customer row
         # Lock the customer so a release in another tab cannot slip between the check and the insert.
-        locked = _lock_customers([customer_id])
+        locked = lock_customers([customer_id])
         if not locked or locked[0][1] != consultant.pk:
             raise Customer.DoesNotExist("not a customer of this consultant")
         customer = Customer.objects.get(pk=customer_id)
@@ -291,6 +261,7 @@ def consult_record_add(*, consultant: UserInfo, customer_id: int, note: str) -> 
     return record
 
 
+@retry_on_conflict
 def consult_record_edit(*, consultant: UserInfo, customer_id: int, record_id: int, note: str) -> ConsultRecord:
     """Change the note of a follow-up of one of the consultant's own customers.
 
@@ -304,6 +275,7 @@ def consult_record_edit(*, consultant: UserInfo, customer_id: int, record_id: in
     return record
 
 
+@retry_on_conflict
 def consult_record_delete(*, consultant: UserInfo, customer_id: int, record_id: int) -> None:
     """Delete a follow-up of one of the consultant's own customers (``DoesNotExist`` otherwise)."""
     with transaction.atomic():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from web.models import ClassList, Customer, PaymentRecord, Student, UserInfo
-from web.services.customers import _lock_consultant, _lock_customers
+from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
 
 #: Pay types whose confirmation signs the customer and seats the student in the class.
 ENROLLING_PAY_TYPES = frozenset({PaymentRecord.PayType.ENROLMENT_FEE, PaymentRecord.PayType.TUITION})
@@ -28,6 +28,7 @@ class PaymentDecisionResult:
         return self.requested - self.changed
 
 
+@retry_on_conflict
 @transaction.atomic
 def payment_apply(
     *,
@@ -46,11 +47,11 @@ def payment_apply(
     The customer's first application creates their Student record (status applying) from
     the contact fields; the class is joined only when finance confirms.
     """
-    # The module order of web.services.customers: the consultant's row, then the customer's. Holding
+    # The lock order of web.services.locks: the consultant's guard row, then the customer's. Holding
     # the customer's lock, a double submit waits here and then finds the Student the first one
     # created; and ownership is checked on the row as it is now (not as the page read it).
-    _lock_consultant(consultant)
-    if [holder for _pk, holder, _status in _lock_customers([customer.pk])] != [consultant.pk]:
+    guard_consultant(consultant)
+    if [holder for _pk, holder, _status in lock_customers([customer.pk])] != [consultant.pk]:
         raise PermissionDenied("Only the customer's own consultant can apply for a payment.")
     if paid_fee is None or Decimal(paid_fee) <= 0:
         raise ValidationError({"paid_fee": _("The amount must be greater than zero.")}, code="amount")
@@ -88,19 +89,23 @@ def payment_confirm(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> Pa
     changes it and runs the side effects; the other updates 0 rows and does nothing.
     """
     ids = _unique_ids(payment_ids)
-    changed = 0
-    for payment_id in ids:
-        with transaction.atomic():
-            now = timezone.now()
-            updated = PaymentRecord.objects.filter(
-                pk=payment_id, confirm_status=PaymentRecord.ConfirmStatus.PENDING
-            ).update(confirm_status=PaymentRecord.ConfirmStatus.CONFIRMED, confirm_user=confirm_user, confirm_date=now)
-            if updated:
-                _apply_confirmation(PaymentRecord.objects.select_related("customer").get(pk=payment_id))
-                changed += 1
+    changed = sum(run_with_retry(_confirm_one, confirm_user=confirm_user, payment_id=pk) for pk in ids)
     return PaymentDecisionResult(changed=changed, requested=len(ids))
 
 
+@transaction.atomic
+def _confirm_one(*, confirm_user: UserInfo, payment_id: int) -> bool:
+    # The conditional UPDATE of the payment row is the write that decides an application once,
+    # on one server (row lock) and on Galera (two confirmations on two nodes fail certification).
+    updated = PaymentRecord.objects.filter(pk=payment_id, confirm_status=PaymentRecord.ConfirmStatus.PENDING).update(
+        confirm_status=PaymentRecord.ConfirmStatus.CONFIRMED, confirm_user=confirm_user, confirm_date=timezone.now()
+    )
+    if updated:
+        _apply_confirmation(PaymentRecord.objects.select_related("customer").get(pk=payment_id))
+    return bool(updated)
+
+
+@retry_on_conflict
 def payment_reject(*, confirm_user: UserInfo, payment_ids: Iterable[int]) -> PaymentDecisionResult:
     """Reject the pending applications among ``payment_ids``; nothing but the record changes."""
     ids = _unique_ids(payment_ids)

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from web.models import ScoreRecord, Student, UserInfo
+from web.services.locks import retry_on_conflict
 
 #: The largest number of points one record may add or deduct.
 SCORE_DELTA_LIMIT = 100
@@ -23,6 +24,7 @@ def score_delta_validate(score: int) -> None:
         )
 
 
+@retry_on_conflict
 @transaction.atomic
 def score_record_add(*, student: Student, user: UserInfo, content: str, score: int) -> ScoreRecord:
     """Record a signed score delta and add it to the student's score in the same transaction.
