@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import reduce
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -127,17 +128,20 @@ class BoundOption:
         base = query.copy()
         base.pop("page", None)
         base.pop(self.name, None)
-        self.links = [FilterLink(str(_("All")), "?" + base.urlencode(), not self.selected)]
+        # The other parameters are encoded once, not once per choice: an option with 2,000 choices
+        # (every consultant of a big school) copied and re-encoded the query 2,000 times (~100 ms).
+        # Same URLs as ``params.setlist(name, values)``: this option's values come last.
+        encoded_base = base.urlencode()
+        self.links = [FilterLink(str(_("All")), "?" + encoded_base, not self.selected)]
         for url_value, _value, text in self.choices:
-            params = base.copy()
             is_active = url_value in self.selected
             if self.option.is_multi:
                 values = [v for v in self.selected if v != url_value] if is_active else [*self.selected, url_value]
             else:
                 values = [] if is_active else [url_value]
-            params.setlist(self.name, values)
+            encoded = "&".join(part for part in (encoded_base, urlencode([(self.name, v) for v in values])) if part)
             count = None if self.counts is None else self.counts.get(url_value, 0)
-            self.links.append(FilterLink(text, "?" + params.urlencode(), is_active, count))
+            self.links.append(FilterLink(text, "?" + encoded, is_active, count))
 
 
 class Option:

@@ -11,7 +11,7 @@ value and cut at ``MAX_GRAM`` characters): a value contains ``w`` exactly when o
 starts with ``w``, so a search is one range of the table's primary key
 (``gram LIKE 'w%'``) instead of intersecting the postings of every trigram of ``w``, and it finds
 fragments of one character (a Chinese surname) as well as long ones. A value of ``L`` characters
-takes ``L - min_length + 1`` rows (a 10-digit QQ number with ``min_length`` 3: 8; a Chinese name: 2 or 3).
+takes ``L - min_length + 1`` rows (a 10-digit QQ number: 10; a Chinese name: 2 or 3).
 
 Every hit is verified against the row (the original ``icontains`` condition is kept), so results
 equal ``LIKE '%…%'`` even for words longer than ``MAX_GRAM`` or folded differently by a collation.

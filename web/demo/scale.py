@@ -328,7 +328,9 @@ def seed_school(
         stats.seconds = time.perf_counter() - started
         if progress:
             progress(stats, count - have)
-    if connection.vendor == "mysql":
+    if connection.vendor == "mysql" and not connection.in_atomic_block:
+        # Fresh statistics for the optimizer. ANALYZE TABLE commits implicitly: never inside a
+        # caller's transaction (a test's, or one meant to roll the seeding back).
         with connection.cursor() as cursor:
             cursor.execute(
                 f"ANALYZE TABLE {customer_table}, {link_table}, {record_table}, {payment_table}, {gram_table}"
