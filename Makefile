@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run test test-fast lint format serve messages clean
+.PHONY: setup run test test-standalone test-fast lint format serve messages clean
 
 setup:
 	scripts/setup.sh
@@ -17,6 +17,12 @@ run: setup
 test:
 	scripts/setup.sh --test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# stark and rbac without the CRM: each under a settings module with only what it needs.
+test-standalone:
+	scripts/setup.sh --test
+	$(PY) -m pytest tests/stark -q -p no:cacheprovider --ds=tests.standalone.stark_settings
+	$(PY) -m pytest tests/rbac -q -p no:cacheprovider --ds=tests.standalone.rbac_settings
 
 lint:
 	scripts/setup.sh --test

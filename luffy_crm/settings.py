@@ -4,6 +4,7 @@ Defaults are safe for production: DEBUG is off unless set, and a missing
 SECRET_KEY with DEBUG off stops start-up with a clear message.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -197,7 +198,11 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+# How many reverse proxies stand in front of the app (0 = none). Only then are X-Forwarded-For
+# (the client's address) and X-Forwarded-Proto believed: any client can send those headers.
+# BEHIND_HTTPS_PROXY=1 is the older spelling of one trusted proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=int(env.bool("BEHIND_HTTPS_PROXY", default=False)))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -225,7 +230,88 @@ RBAC_SUPERUSER_BYPASS = env.bool("RBAC_SUPERUSER_BYPASS", default=False)
 # Dotted path to a function (request, url_name) -> bool deciding which buttons,
 # columns and actions a user sees and may use. rbac provides one.
 STARK_PERMISSION_CHECK = "rbac.permissions.stark_has_permission"
+# Dotted path to a function (request, url_name) -> "all" | "department" | "own": the rows a
+# user sees on a page (data scopes per role, edited on rbac's role page).
+STARK_SCOPE_CHECK = "rbac.permissions.stark_scope"
 
 # --- CRM business rules ------------------------------------------------------------------
 # Most unsigned customers one consultant may hold in their private pool.
 CUSTOMER_PRIVATE_POOL_CAP = env.int("CUSTOMER_PRIVATE_POOL_CAP", default=150)
+
+# --- Security (issue 16) ---------------------------------------------------------------
+# Login lockout (django-axes, database handler: the counts are shared by every app process).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Failed logins within the cool-off time that lock a user name, and separately a client address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "web.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "web.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A success must not wipe the failures counted against this address (an attacker holding one
+# account could otherwise reset the per-address count between guesses at others).
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+
+# Passwords: Argon2 first; a hash made by another hasher is upgraded at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # The similarity check misses a user name repeated ("lecturer2lecturer2" for lecturer2).
+    {"NAME": "web.password_validation.UsernameInPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Headers. Content-Security-Policy (django-csp): only our own static files; no inline script
+# or style anywhere (templates keep their JS and CSS in static files), nothing framed.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "web.middleware.SecurityHeadersMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap's CSS draws a few icons (select arrows, validation marks) as data: SVGs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of the CRM uses, refused for every page (web.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+# The role `manage.py rbac_grant_admin USERNAME` gives back (the demo administrator role).
+RBAC_RECOVERY_ROLE = "管理员"
+
+# Sessions: besides the absolute SESSION_COOKIE_AGE, a session idle this many seconds ends
+# (web.middleware.SessionTimeoutMiddleware). Each user sees and ends their sessions on the password page.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "web.middleware.SessionTimeoutMiddleware",
+)
+RBAC_LOGIN_ONLY += ["session_end"]
+
+# Audit trail (django-auditlog): field changes of customers, payments, students, users, roles and
+# permissions, plus logins, failures, lockouts and decisions (web.audit). Read-only page for the admin.
+INSTALLED_APPS += ["auditlog"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "web.middleware.AuditMiddleware"
+)

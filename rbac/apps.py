@@ -8,6 +8,6 @@ class RbacConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rbac import signals
+        from rbac import checks, signals  # noqa: F401 - importing checks registers them
 
         signals.connect()

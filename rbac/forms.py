@@ -7,9 +7,11 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from rbac.models import Menu, Permission, Role
+from rbac.models import Menu, Permission, Role, RoleMenuScope, Scope
+from rbac.services.scopes import role_menu_scopes_save
 
 ICON_RE = re.compile(r"^fa-[a-z0-9-]+$")
 
@@ -27,9 +29,46 @@ class MenuForm(forms.ModelForm):
 
 
 class RoleForm(forms.ModelForm):
+    """A role's title and data scopes: its own, and per menu (empty: as the role)."""
+
     class Meta:
         model = Role
-        fields = ["title"]
+        fields = ["title", "scope"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post (a script, an old form): the role keeps its scope ("all" for a new one).
+        self.fields["scope"].required = False
+        current = {}
+        if self.instance.pk:
+            current = dict(RoleMenuScope.objects.filter(role=self.instance).values_list("menu_id", "scope"))
+        self.menus = list(Menu.objects.all())
+        choices = [("", _("as the role")), *Scope.choices]
+        for menu in self.menus:
+            self.fields[self.menu_field(menu)] = forms.ChoiceField(
+                label=_("Data scope in “%(menu)s”") % {"menu": menu.title},
+                choices=choices,
+                required=False,
+                initial=current.get(menu.pk, ""),
+            )
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or self.instance.scope or Scope.ALL
+
+    @staticmethod
+    def menu_field(menu: Menu) -> str:
+        return f"scope_menu_{menu.pk}"
+
+    def menu_scopes(self) -> dict[int, str]:
+        return {menu.pk: self.cleaned_data.get(self.menu_field(menu)) or "" for menu in self.menus}
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Role:
+        """The role (title, own scope) and, through the service, its scope per menu."""
+        role = super().save(commit=commit)
+        if commit:
+            role_menu_scopes_save(role=role, menu_scopes=self.menu_scopes())
+        return role
 
 
 def _entries():

@@ -60,9 +60,32 @@ class Permission(models.Model):
         return self.title
 
 
+class Scope(models.TextChoices):
+    """Which rows a role sees on the pages it may open (a data scope), widest first.
+
+    What "own" and "department" mean is up to each page: the rows the user is responsible
+    for, and those of the user's department (stark handlers say it in ``scope_lookups``).
+    """
+
+    ALL = "all", _("all rows")
+    DEPARTMENT = "department", _("rows of my department")
+    OWN = "own", _("my own rows")
+
+
+#: Scopes from the widest: a user holding a page through several roles gets the widest one.
+SCOPE_ORDER = [Scope.ALL, Scope.DEPARTMENT, Scope.OWN]
+
+
 class Role(models.Model):
     title = models.CharField(_("title"), max_length=32, unique=True)
     permissions = models.ManyToManyField(Permission, verbose_name=_("permissions"), blank=True, related_name="roles")
+    scope = models.CharField(
+        _("data scope"),
+        max_length=16,
+        choices=Scope.choices,
+        default=Scope.ALL,
+        help_text=_("The rows this role sees on its pages, unless a menu below says otherwise."),
+    )
 
     class Meta:
         verbose_name = _("role")
@@ -71,6 +94,22 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RoleMenuScope(models.Model):
+    """A role's data scope on the pages of one menu (its entries and the pages under them)."""
+
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="menu_scopes")
+    menu = models.ForeignKey(Menu, verbose_name=_("menu"), on_delete=models.CASCADE, related_name="role_scopes")
+    scope = models.CharField(_("data scope"), max_length=16, choices=Scope.choices)
+
+    class Meta:
+        verbose_name = _("menu data scope")
+        verbose_name_plural = _("menu data scopes")
+        constraints = [models.UniqueConstraint(fields=["role", "menu"], name="rbac_role_menu_scope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.role} / {self.menu}: {self.get_scope_display()}"
 
 
 class RbacUserMixin(models.Model):

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model, user_logged_in
 from django.db.models import F, Q
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from rbac.models import Menu, Permission, Role
+from rbac.models import Menu, Permission, Role, RoleMenuScope
 
 _state = threading.local()
 
@@ -116,6 +116,15 @@ def on_menu_changed(sender, instance, **kwargs) -> None:
     bump_users(Q(roles__permissions__menu=instance))
 
 
+def on_role_saved(sender, instance, created, **kwargs) -> None:
+    if not created:  # its data scope may have changed
+        bump_users(Q(roles=instance))
+
+
+def on_menu_scope_changed(sender, instance, **kwargs) -> None:
+    bump_users(Q(roles=instance.role_id))
+
+
 def connect() -> None:
     User = get_user_model()
     user_logged_in.connect(on_user_logged_in, dispatch_uid="rbac_load_on_login")
@@ -126,3 +135,6 @@ def connect() -> None:
     pre_delete.connect(on_role_deleting, sender=Role, dispatch_uid="rbac_role_deleting")
     post_save.connect(on_menu_changed, sender=Menu, dispatch_uid="rbac_menu_saved")
     pre_delete.connect(on_menu_changed, sender=Menu, dispatch_uid="rbac_menu_deleting")
+    post_save.connect(on_role_saved, sender=Role, dispatch_uid="rbac_role_saved")
+    post_save.connect(on_menu_scope_changed, sender=RoleMenuScope, dispatch_uid="rbac_menu_scope_saved")
+    post_delete.connect(on_menu_scope_changed, sender=RoleMenuScope, dispatch_uid="rbac_menu_scope_deleted")

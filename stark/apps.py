@@ -10,3 +10,8 @@ class StarkConfig(AppConfig):
     def ready(self) -> None:
         # Import every installed app's stark.py so its registrations run (like admin.py).
         autodiscover_modules("stark")
+        from django.core import checks
+
+        from stark.checks import check_registered_handlers
+
+        checks.register(check_registered_handlers, checks.Tags.models)

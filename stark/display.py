@@ -1,6 +1,8 @@
 """How a model field's value is shown in a list cell (HTML) or an export cell (text)."""
 
 import datetime
+import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
@@ -20,6 +22,8 @@ def field_text(obj: models.Model, field: models.Field, for_export: bool = False)
     if field.choices:
         return str(getattr(obj, f"get_{field.name}_display")())
     value = getattr(obj, field.name)
+    if for_export:
+        return str(export_value(field, value))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -27,14 +31,53 @@ def field_text(obj: models.Model, field: models.Field, for_export: bool = False)
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M") if for_export else formats.date_format(value, "SHORT_DATETIME_FORMAT")
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return value.isoformat() if for_export else formats.date_format(value, "SHORT_DATE_FORMAT")
-    if for_export:
-        return str(value)
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal | float | int):
         return formats.number_format(value)
     return str(value)
+
+
+def export_value(field: models.Field, value: object) -> str | int | float | Decimal:
+    """A stored value as an export cell (see ``export_converter``)."""
+    return export_converter(field)(value)
+
+
+def export_converter(field: models.Field, neutralise: bool = False) -> Callable[[object], str | int | float | Decimal]:
+    """A function turning ``field``'s stored values into export cells, chosen once per column.
+
+    Numbers stay numbers (XLSX writes them as such); the rest becomes text: choice labels,
+    Yes/No, dates and times in full ISO form (local time). Chosen per column because an export
+    converts millions of cells and the type tests would otherwise run for each one.
+    ``neutralise`` passes free text (and choice labels, once) through ``neutralise_cell``; dates,
+    numbers and Yes/No can never start a formula.
+    """
+    if field.choices:
+        labels = {key: str(label) for key, label in field.flatchoices}
+        if neutralise:
+            labels = {key: neutralise_cell(label) for key, label in labels.items()}
+        return lambda value: "" if value is None else labels.get(value, str(value))
+    if isinstance(field, models.BooleanField):
+        yes, no = str(_("Yes")), str(_("No"))
+        return lambda value: "" if value is None else (yes if value else no)
+    if isinstance(field, models.DateTimeField):
+        return _export_datetime
+    if isinstance(field, models.DateField):
+        return lambda value: "" if value is None else value.isoformat()
+    if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
+        return lambda value: "" if value is None else value
+    if neutralise:
+        return lambda value: "" if value is None else neutralise_cell(value)
+    return lambda value: "" if value is None else str(value)
+
+
+def _export_datetime(value: datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def field_html(obj: models.Model, field: models.Field) -> SafeString:
@@ -48,12 +91,27 @@ def field_html(obj: models.Model, field: models.Field) -> SafeString:
     return conditional_escape(field_text(obj, field))
 
 
-def export_text(value: object) -> str:
-    """A cell for CSV: formula-looking text is quoted so spreadsheets do not execute it."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
+#: What a spreadsheet may take as the start of a formula (or of a command, in older Excel):
+#: ASCII and full-width (Excel on Chinese systems reads ＝ as =) signs, and tab / CR / LF.
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+#: A first character that needs a closer look (a formula start, or spaces that may hide one).
+_SUSPECT_STARTS = FORMULA_STARTS | {" "}
+#: A plain negative amount (a refund) is a number, not a formula: it is left as it is.
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?\Z")
+
+
+def neutralise_cell(value: object) -> str:
+    """Text for a CSV or XLSX cell that no spreadsheet will run as a formula (CSV/formula injection).
+
+    A cell starting with one of ``FORMULA_STARTS`` — also after leading spaces, which Excel
+    skips — gets a leading ``'``, which spreadsheets read as "this is text" and do not show.
+    Every export (stark's CSV and XLSX writers, the import's rejected-rows file) goes through here.
+    """
+    text = value if value.__class__ is str else ("" if value is None else str(value))
+    # Most cells are decided by their first character (an export calls this millions of times).
+    if not text or text[0] not in _SUSPECT_STARTS:
+        return text
+    stripped = text.lstrip(" ")
+    if stripped and stripped[0] in FORMULA_STARTS and not _NEGATIVE_NUMBER.match(text):
+        return "'" + text
     return text

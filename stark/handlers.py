@@ -6,7 +6,6 @@ ever stored on it. Every hook receives the request (and the URL's extra kwargs) 
 
 from __future__ import annotations
 
-import csv
 import functools
 import html
 import types
@@ -15,11 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import connections, models, transaction
+from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
 from django.http import (
     Http404,
@@ -27,7 +27,6 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -39,12 +38,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from stark import form_tokens
 from stark.deletion import summarise_deletion
-from stark.display import export_text, field_html, field_text
+from stark.display import export_converter, export_value, field_html, field_text, neutralise_cell
+from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
-from stark.pagination import StarkPaginator, get_page, page_links
-from stark.search import apply_fuzzy_search
-from stark.utils import check_permission, clean_pks, clean_query_string, safe_local_url
+from stark.keyset import KeysetUnsupported, keyset_chunks
+from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links
+from stark.search import IcontainsSearch
+from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -78,12 +80,20 @@ class StarkHandler:
     list_display: list[str | Callable] = []
     #: Lookups searched by the ``q`` parameter (a bare field name means ``__icontains``).
     search_list: list[str] = []
+    #: How ``q`` is searched: an object with ``apply(queryset, search_list, q)``; None: plain lookups
+    #: (``stark.search.IcontainsSearch``). ``stark.search_index.NgramSearch(index)``: a substring index.
+    search_backend: Any = None
     #: Combined-search rows: ``stark.search.Option`` / ``DateRangeOption`` instances.
     search_group: list = []
     #: Default ordering; the pk is always appended as a tie-breaker.
     order_list: list[str] = []
     #: Rows per page.
     per_page: int = 20
+    #: Count the list's rows exactly up to this many; beyond, show "10,000+" and page links that
+    #: reach past the current page (an exact count on demand via ``?count=exact``). None: always exact.
+    count_cap: int | None = 10_000
+    #: Seconds the exact count on demand may take (MariaDB ``max_statement_time``; SQLite too).
+    exact_count_timeout: float = 2.0
     #: Batch actions: methods decorated with ``@action``; e.g. ``StarkHandler.action_multi_delete``.
     action_list: list[Callable] = []
     #: A ModelForm class for add and change; None generates one with every editable field.
@@ -103,8 +113,22 @@ class StarkHandler:
     #: Extra ``select_related`` / ``prefetch_related`` for the list (FK and M2M columns are automatic).
     list_select_related: list[str] = []
     list_prefetch_related: list[str] = []
-    #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``.
+    #: Prepended to every standard route, for URL kwargs: e.g. ``"<int:customer_id>/"``
+    #: (default ``"<int:<parent_kwarg>>/"`` for a handler with a parent).
     route_prefix: str = ""
+    #: The standard pages this handler has (batch actions and export come with ``list``).
+    pages: tuple[str, ...] = ("list", "add", "change", "delete")
+    #: URL kwarg naming the parent object of every page (e.g. ``"customer_id"``: one customer's follow-ups).
+    #: The parent is looked up once per request through ``get_parent_queryset`` (404 outside it).
+    parent_kwarg: str | None = None
+    #: The field of ``model`` pointing to the parent (default: ``parent_kwarg`` without ``_id``).
+    parent_field: str | None = None
+    #: What the data scopes "own" and "department" mean for this model: a lookup compared with the
+    #: current user, e.g. ``{"own": "consultant", "department": "consultant__depart__staff"}``.
+    #: A scope the dict does not name does not narrow the rows (the model is not scoped that way).
+    scope_lookups: dict[str, str] = {}
+    #: The add page carries a one-use token: a double click or a browser resubmit saves one row.
+    form_token: bool = False
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -149,30 +173,76 @@ class StarkHandler:
         return check_permission(request, self.full_url_name(url_name))
 
     def wrap(self, view: Callable) -> Callable:
-        """Wrap a view so the permission hook guards it too (not only the buttons leading to it)."""
+        """Guard a view: login, the permission hook, then the parent object of the URL (404 outside scope).
+
+        Every standard view, action and export is wrapped; wrap ``extra_urls`` views too.
+        """
 
         @functools.wraps(view)
         def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+            # Pages are for signed-in users even in a project without a permission hook
+            # (settings.STARK_LOGIN_REQUIRED = False opens them to everyone the hook allows).
+            if not signed_in and getattr(settings, "STARK_LOGIN_REQUIRED", True):
+                return redirect_to_login(request.get_full_path())
             match = request.resolver_match
             if match is not None and not check_permission(request, match.view_name):
-                user = getattr(request, "user", None)
-                if user is None or not user.is_authenticated:
+                if not signed_in:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
+            if self.parent_kwarg is not None:
+                self.resolve_parent(request, kwargs)
             return view(request, *args, **kwargs)
 
         return inner
 
+    # ------------------------------------------------------------------ parent object
+    def get_parent_field(self) -> str:
+        return self.parent_field or self.parent_kwarg.removesuffix("_id")
+
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet:
+        """The parents this request may open (override to scope them, e.g. to the user's own customers)."""
+        return self.opts.get_field(self.get_parent_field()).related_model._default_manager.all()
+
+    def resolve_parent(self, request: HttpRequest, kwargs: dict[str, Any]) -> models.Model:
+        """Look the URL's parent up in ``get_parent_queryset`` once for this request; 404 when outside it."""
+        parents = request.__dict__.setdefault("_stark_parents", {})
+        if self not in parents:
+            queryset = self.get_parent_queryset(request)
+            try:
+                parents[self] = queryset.get(pk=kwargs[self.parent_kwarg])
+            except (queryset.model.DoesNotExist, KeyError, ValueError, ValidationError, OverflowError) as exc:
+                raise Http404(gettext("No such row.")) from exc
+        return parents[self]
+
+    def get_parent(self, request: HttpRequest) -> models.Model | None:
+        """The parent object of this request (resolved when the view was entered), or None."""
+        if self.parent_kwarg is None:
+            return None
+        return request.__dict__.get("_stark_parents", {}).get(self)
+
+    def get_route_prefix(self) -> str:
+        if self.route_prefix or self.parent_kwarg is None:
+            return self.route_prefix
+        return f"<int:{self.parent_kwarg}>/"
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        """All URLs of this handler; override to replace or drop standard ones."""
-        prefix = self.route_prefix
+        """All URLs of this handler: the standard ``pages``, actions, export and ``extra_urls()``."""
+        prefix = self.get_route_prefix()
         pk = "<int:pk>" if isinstance(self.opts.pk, models.AutoField | models.IntegerField) else "<str:pk>"
-        urls = [
-            path(f"{prefix}list/", self.wrap(self.list_view), name=self.get_list_url_name()),
-            path(f"{prefix}add/", self.wrap(self.add_view), name=self.get_add_url_name()),
-            path(f"{prefix}{pk}/change/", self.wrap(self.change_view), name=self.get_change_url_name()),
-            path(f"{prefix}{pk}/delete/", self.wrap(self.delete_view), name=self.get_delete_url_name()),
-        ]
+        standard = {
+            "list": path(f"{prefix}list/", self.wrap(self.list_view), name=self.get_list_url_name()),
+            "add": path(f"{prefix}add/", self.wrap(self.add_view), name=self.get_add_url_name()),
+            "change": path(f"{prefix}{pk}/change/", self.wrap(self.change_view), name=self.get_change_url_name()),
+            "delete": path(f"{prefix}{pk}/delete/", self.wrap(self.delete_view), name=self.get_delete_url_name()),
+        }
+        unknown = set(self.pages) - set(standard)
+        if unknown:
+            raise ImproperlyConfigured(f"{type(self).__name__}.pages: unknown pages {sorted(unknown)}.")
+        urls = [standard[page] for page in standard if page in self.pages]
+        if "list" not in self.pages:
+            return urls + self.extra_urls()
         for func in self.action_list:
             name = func.action_name
             view = require_POST(functools.partial(self.action_view, action_name=name))
@@ -191,8 +261,20 @@ class StarkHandler:
             return clean_query_string(request.GET["_filter"])
         return request.GET.urlencode()
 
+    def reverse_url(self, request: HttpRequest, name: str, *args, **kwargs) -> str | None:
+        """The URL of this handler's page ``name`` (e.g. ``"add"``, ``"multi_claim"``, an extra URL's suffix).
+
+        ``None`` when the permission hook denies it or the handler has no such page, so a template
+        renders no button. The link carries the list's state in ``_filter`` for the way back.
+        """
+        return self._reverse(request, self.get_url_name(name), args, kwargs)
+
+    def has_page(self, url_name: str) -> bool:
+        suffix = url_name.removeprefix(self.url_name_stem + "_")
+        return suffix not in ("list", "add", "change", "delete") or suffix in self.pages
+
     def _reverse(self, request: HttpRequest, url_name: str, args: tuple, kwargs: dict) -> str | None:
-        if not self.has_permission(request, url_name):
+        if not self.has_page(url_name) or not self.has_permission(request, url_name):
             return None
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request)
@@ -201,7 +283,7 @@ class StarkHandler:
     def reverse_list_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         """The list URL restored to the state carried in ``_filter`` (None if not permitted)."""
         url_name = self.get_list_url_name()
-        if not self.has_permission(request, url_name):
+        if "list" not in self.pages or not self.has_permission(request, url_name):
             return None
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request) if "_filter" in request.GET else ""
@@ -227,14 +309,41 @@ class StarkHandler:
 
     # ------------------------------------------------------------------ options and hooks
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
-        """Every row this request may see or change (list, change, delete, actions)."""
+        """Every row this request may see or change (list, change, delete, actions, export)."""
         return self.model._default_manager.all()
+
+    def get_scoped_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """``get_queryset`` narrowed to the URL's parent and to the user's data scope.
+
+        Every view (list, change, delete, actions, export) starts here, whatever ``get_queryset``
+        returns, so a row outside the parent or the scope is 404.
+        """
+        queryset = self.get_queryset(request, *args, **kwargs)
+        parent = self.get_parent(request)
+        if parent is not None:
+            queryset = queryset.filter(**{self.get_parent_field(): parent})
+        condition = self.get_scope_filter(request, self.get_scope(request))
+        return queryset if condition is None else queryset.filter(condition)
+
+    def get_scope(self, request: HttpRequest) -> str:
+        """The data scope of this request's page ("all", "department", "own"), from ``STARK_SCOPE_CHECK``."""
+        match = request.resolver_match
+        url_name = match.view_name if match is not None else self.full_url_name(self.get_list_url_name())
+        return check_scope(request, url_name)
+
+    def get_scope_filter(self, request: HttpRequest, scope: str) -> Q | None:
+        """The condition a scope puts on the rows (None: no narrowing); override for richer meanings."""
+        lookup = self.scope_lookups.get(scope) if scope != "all" else None
+        return Q(**{lookup: request.user}) if lookup else None
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]
 
     def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
         return list(self.search_list)
+
+    def get_search_backend(self, request: HttpRequest, *args, **kwargs) -> Any:
+        return self.search_backend or IcontainsSearch()
 
     def get_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return list(self.search_group)
@@ -244,6 +353,10 @@ class StarkHandler:
 
     def get_per_page(self, request: HttpRequest, *args, **kwargs) -> int:
         return self.per_page
+
+    def get_count_cap(self, request: HttpRequest, *args, **kwargs) -> int | None:
+        """Rows counted exactly at most (``count_cap``); None counts every row."""
+        return self.count_cap
 
     def get_action_list(self, request: HttpRequest, *args, **kwargs) -> list[Callable]:
         return list(self.action_list)
@@ -263,6 +376,9 @@ class StarkHandler:
     def get_has_export_btn(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.has_export_btn
 
+    def get_form_token(self, request: HttpRequest, *args, **kwargs) -> bool:
+        return self.form_token
+
     def get_show_facets(self, request: HttpRequest, *args, **kwargs) -> bool:
         return self.show_facets
 
@@ -274,8 +390,34 @@ class StarkHandler:
         return [c for c in self.get_list_display(request, *args, **kwargs) if _unbound(c) not in builtins]
 
     def save(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
-        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super."""
+        """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super.
+
+        Raise ``django.core.exceptions.ValidationError`` to refuse the save (say, a service finds the
+        data changed since the form was validated): the add/change page shows it as a form error
+        (a dict of messages goes to those fields) and everything ``save`` wrote is rolled back.
+        """
         return form.save()
+
+    def _save_or_form_error(
+        self, request: HttpRequest, form: forms.BaseForm, is_update: bool, use_token: bool, *args, **kwargs
+    ) -> Any:
+        """``save`` inside a savepoint; a ``ValidationError`` it raises becomes the form's error (None returned).
+
+        With ``use_token`` the page's one-use token is consumed in the same transaction
+        (``form_tokens.DuplicateSubmit`` propagates when it was used already). A POST without any
+        token (a script, not our page) is saved as before.
+        """
+        try:
+            with transaction.atomic():
+                if use_token and form_tokens.FIELD_NAME in request.POST:
+                    form_tokens.consume(request)
+                return self.save(request, form, is_update, *args, **kwargs) or form.instance
+        except form_tokens.InvalidToken:
+            form.add_error(None, gettext("This page has expired. Check the entries and save again."))
+            return None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return None
 
     def get_template_names(self, kind: str) -> list[str]:
         explicit = getattr(self, f"{kind}_template", None)
@@ -285,12 +427,16 @@ class StarkHandler:
         return [explicit, *names] if explicit else names
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict[str, Any]:
-        """Context shared by every page of this handler."""
-        return {
+        """Context shared by every page of this handler (``parent`` and e.g. ``customer`` when nested)."""
+        context = {
             "handler": self,
             "opts": self.opts,
             "list_url": self.reverse_list_url(request, *args, **kwargs),
         }
+        parent = self.get_parent(request)
+        if parent is not None:
+            context["parent"] = context[self.get_parent_field()] = parent
+        return context
 
     # ------------------------------------------------------------------ built-in display columns
     def display_str(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
@@ -380,11 +526,12 @@ class StarkHandler:
 
     def filter_queryset(self, request: HttpRequest, search_group: list, *args, **kwargs) -> QuerySet:
         """Scope → combined search (options AND-ed) → fuzzy search on ``q``."""
-        queryset = self.get_queryset(request, *args, **kwargs)
+        queryset = self.get_scoped_queryset(request, *args, **kwargs)
         for bound in search_group:
             queryset = bound.filter(queryset)
         q = request.GET.get("q", "").strip()
-        return apply_fuzzy_search(queryset, self.get_search_list(request, *args, **kwargs), q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        return backend.apply(queryset, self.get_search_list(request, *args, **kwargs), q)
 
     def bind_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
         return [
@@ -468,6 +615,9 @@ class StarkHandler:
 
     def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
+            # The page's context first: a nested list looks up its parent there, and a parent
+            # outside the user's scope must refuse a POST with 404 exactly as it refuses a GET.
+            self.get_context(request, *args, **kwargs)
             return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
         columns = self.get_columns(request, *args, **kwargs)
         search_group = self.bind_search_group(request, *args, **kwargs)
@@ -483,12 +633,19 @@ class StarkHandler:
         queryset = self.apply_related(
             request, queryset, [c.field_name for c in columns if c.field_name], *args, **kwargs
         )
-        paginator = StarkPaginator(queryset, self.get_per_page(request, *args, **kwargs))
+        paginator = StarkPaginator(
+            queryset,
+            self.get_per_page(request, *args, **kwargs),
+            count_cap=self.get_count_cap(request, *args, **kwargs),
+            want_exact=request.GET.get("count") == "exact",
+            exact_count_timeout=self.exact_count_timeout,
+        )
         page = get_page(paginator, request.GET.get("page"))
         rows = [[self.render_cell(request, column, obj, *args, **kwargs) for column in columns] for obj in page]
 
         link_query = request.GET.copy()
         link_query.pop("page", None)
+        link_query.pop("count", None)  # an exact count is asked for one page at a time
         # A new search keeps the filters and the sort, and starts again from page 1.
         hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
         base_context = self.get_context(request, *args, **kwargs)
@@ -500,6 +657,9 @@ class StarkHandler:
             "page": page,
             "page_links": page_links(page, link_query) if paginator.num_pages > 1 else [],
             "total": paginator.count,
+            "total_floor": f"{paginator.count_floor:,}" if paginator.is_capped else None,
+            "exact_count_url": exact_count_url(request.GET) if paginator.is_capped else None,
+            "exact_timed_out": paginator.exact_timed_out,
             "q": q,
             "has_search": bool(search_list),
             "search_hidden": hidden_for_search,
@@ -508,13 +668,14 @@ class StarkHandler:
             "add_url": self.reverse_add_url(request, *args, **kwargs)
             if self.get_has_add_btn(request, *args, **kwargs)
             else None,
-            "export_url": self.reverse_export_url(request, *args, **kwargs),
+            **self.get_export_context(request, paginator.count, *args, **kwargs),
         }
         return TemplateResponse(request, self.get_template_names("list"), context)
 
     def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
         """Counts per value, each computed with every *other* filter applied (like Django admin)."""
-        base = apply_fuzzy_search(self.get_queryset(request, *args, **kwargs), search_list, q)
+        backend = self.get_search_backend(request, *args, **kwargs)
+        base = backend.apply(self.get_scoped_queryset(request, *args, **kwargs), search_list, q)
         for bound in search_group:
             if bound.kind != "links":
                 continue
@@ -538,7 +699,7 @@ class StarkHandler:
         if request.POST.get("select_across") == "1":
             return self.get_list_queryset(request, *args, **kwargs)
         pks = clean_pks(self.model, request.POST.getlist("pk"))
-        return self.get_queryset(request, *args, **kwargs).filter(pk__in=pks)
+        return self.get_scoped_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
@@ -599,42 +760,96 @@ class StarkHandler:
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop("format", None)
         return f"{url}?{query.urlencode()}" if query else url
 
-    def export_view(self, request: HttpRequest, *args, **kwargs) -> StreamingHttpResponse:
-        """The filtered, sorted list as CSV, streamed in chunks (UTF-8 with BOM for Excel)."""
+    def get_export_context(self, request: HttpRequest, total: Any, *args, **kwargs) -> dict[str, Any]:
+        """The list's export links (CSV and XLSX) and the row count shown on the button."""
+        url = self.reverse_export_url(request, *args, **kwargs)
+        if url is None:
+            return {"export_url": None}
+        separator = "&" if "?" in url else "?"
+        return {
+            "export_url": url,
+            "export_xlsx_url": f"{url}{separator}format=xlsx",
+            "export_count": f"{total:,}" if isinstance(total, int) else total,
+        }
+
+    def export_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The filtered, sorted list (every page) as CSV, or XLSX with ``format=xlsx``, streamed."""
         entries = self.get_export_list(request, *args, **kwargs)
         columns = [self._make_column(request, entry, *args, **kwargs) for entry in entries]
         list_columns = self.get_columns(request, *args, **kwargs)
         queryset = self.get_list_queryset(request, *args, **kwargs)
         queryset = self.apply_ordering(request, queryset, self.get_sort_keys(list_columns), *args, **kwargs)
-        queryset = self.apply_related(request, queryset, [c.field_name for c in columns if c.field_name])
-        response = StreamingHttpResponse(
-            self._csv_lines(request, columns, queryset, *args, **kwargs), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.opts.model_name}.csv"'
-        return response
+        headers = [html.unescape(strip_tags(str(column.header))) for column in columns]
+        chunks = self.iter_export_chunks(request, columns, queryset, *args, **kwargs)
+        filename = self.get_export_filename(request, *args, **kwargs)
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(headers, chunks, filename, sheet=str(capfirst(self.opts.verbose_name_plural)))
+        return csv_response(headers, chunks, filename)
 
-    def _csv_lines(self, request: HttpRequest, columns: list[Column], queryset: QuerySet, *args, **kwargs) -> Iterator:
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # the BOM tells Excel the file is UTF-8
-        yield writer.writerow([export_text(html.unescape(strip_tags(column.header))) for column in columns])
-        fields = [None if column.display else self.opts.get_field(column.field_name) for column in columns]
-        for obj in queryset.iterator(chunk_size=self.export_chunk_size):
-            cells = []
-            for column, model_field in zip(columns, fields, strict=True):
-                if model_field is None:
-                    value = html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs))))
+    def get_export_filename(self, request: HttpRequest, *args, **kwargs) -> str:
+        """The download's name without extension (ASCII: safe in every browser's header parsing)."""
+        return self.url_name_stem
+
+    def iter_export_chunks(
+        self, request: HttpRequest, columns: list[Column], queryset: QuerySet, *args, **kwargs
+    ) -> Iterator[list[list]]:
+        """The export's cells, a list of rows per database round trip (``export_chunk_size`` rows).
+
+        Rows are read by keyset (``stark.keyset``), one query per chunk, so no driver ever buffers
+        the whole result. When every column is a model field, the rows are read as values — no
+        model instances — with FK labels cached and M2M labels fetched once per chunk.
+        """
+        size = self.get_export_chunk_size(request, *args, **kwargs)
+        try:
+            if all(column.field_name for column in columns):
+                yield from _ValueRows(self.model, [column.field_name for column in columns]).chunks(queryset, size)
+            else:
+                for pks in keyset_chunks(queryset, ["pk"], size):
+                    ids = [row[0] for row in pks]
+                    objects = self.apply_related(request, queryset.filter(pk__in=ids), self._field_names(columns))
+                    by_pk = objects.order_by().in_bulk(ids)
+                    yield [self._export_row(request, columns, by_pk[pk], *args, **kwargs) for pk in ids if pk in by_pk]
+        except KeysetUnsupported:
+            # An ordering keyset cannot follow (an expression): one query, read in chunks.
+            objects = self.apply_related(request, queryset, self._field_names(columns))
+            chunk = []
+            for obj in objects.iterator(chunk_size=size):
+                chunk.append(self._export_row(request, columns, obj, *args, **kwargs))
+                if len(chunk) == size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+    def get_export_chunk_size(self, request: HttpRequest, *args, **kwargs) -> int:
+        return self.export_chunk_size
+
+    @staticmethod
+    def _field_names(columns: list[Column]) -> list[str]:
+        return [column.field_name for column in columns if column.field_name]
+
+    def _export_row(self, request: HttpRequest, columns: list[Column], obj: models.Model, *args, **kwargs) -> list:
+        """One row's cells from a model instance (the path for display-function columns), neutralised."""
+        row = []
+        for column in columns:
+            if column.display is not None:
+                row.append(html.unescape(strip_tags(str(column.display(request, obj, False, *args, **kwargs)))))
+            else:
+                model_field = self.opts.get_field(column.field_name)
+                if model_field.many_to_many or model_field.is_relation:
+                    row.append(field_text(obj, model_field, for_export=True))
                 else:
-                    value = field_text(obj, model_field, for_export=True)
-                cells.append(export_text(value))
-            yield writer.writerow(cells)
+                    row.append(export_value(model_field, getattr(obj, model_field.attname)))
+        return [neutralise_cell(cell) if cell.__class__ is str else cell for cell in row]
 
     # ------------------------------------------------------------------ add / change / delete
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
         """The row ``pk`` within this request's queryset, or 404."""
         try:
-            return self.get_queryset(request, *args, **kwargs).get(pk=pk)
+            return self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
         except (self.model.DoesNotExist, ValueError, ValidationError) as exc:
             raise Http404(gettext("No such row.")) from exc
 
@@ -652,13 +867,27 @@ class StarkHandler:
             "title": title % {"name": self.opts.verbose_name},
             "form": form,
             "is_add": is_add,
+            "form_token": form_tokens.issue(request)
+            if is_add and self.get_form_token(request, *args, **kwargs)
+            else None,
         }
         return TemplateResponse(request, self.get_template_names("form"), context)
 
     def add_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         form = self.get_form(request, True, None, *args, **kwargs)
+        parent = self.get_parent(request)
+        if parent is not None:
+            # From the URL (already checked against get_parent_queryset), never from the form.
+            setattr(form.instance, self.get_parent_field(), parent)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, False, *args, **kwargs) or form.instance
+            use_token = self.get_form_token(request, *args, **kwargs)
+            try:
+                obj = self._save_or_form_error(request, form, False, use_token, *args, **kwargs)
+            except form_tokens.DuplicateSubmit:
+                messages.info(request, gettext("This form had already been saved; it was not saved a second time."))
+                return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
+            if obj is None:
+                return self.render_form(request, form, True, *args, **kwargs)
             messages.success(
                 request, gettext("Added %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )
@@ -669,7 +898,10 @@ class StarkHandler:
         obj = self.get_object(request, pk, *args, **kwargs)
         form = self.get_form(request, False, obj, *args, **kwargs)
         if request.method == "POST" and form.is_valid():
-            obj = self.save(request, form, True, *args, **kwargs) or form.instance
+            saved = self._save_or_form_error(request, form, True, False, *args, **kwargs)
+            if saved is None:
+                return self.render_form(request, form, False, *args, **kwargs)
+            obj = saved
             messages.success(
                 request, gettext("Saved %(name)s “%(obj)s”.") % {"name": self.opts.verbose_name, "obj": obj}
             )
@@ -701,11 +933,82 @@ class StarkHandler:
         return TemplateResponse(request, self.get_template_names("delete"), context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+class _ValueRows:
+    """Export rows of field columns read with ``values_list`` (no model instances: several times faster)."""
 
-    def write(self, value: str) -> str:
-        return value
+    #: FK labels remembered across chunks (a consultant appears on many rows); beyond this the
+    #: cache starts again, so a column with a million distinct rows does not grow memory.
+    label_cache_size = 10_000
+
+    def __init__(self, model: type[models.Model], names: list[str]) -> None:
+        self.fields = [model._meta.get_field(name) for name in names]
+        self.plain = [field for field in self.fields if not field.many_to_many]
+        # Every cell leaves neutralised: free text per cell, labels (choices, FK, M2M) once each.
+        self.converters = {
+            field.name: export_converter(field, neutralise=True) for field in self.plain if not field.is_relation
+        }
+        self.labels: dict[str, dict] = {field.name: {} for field in self.fields if field.is_relation}
+
+    def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
+        self.db = queryset.db
+        positions = {field.name: index + 1 for index, field in enumerate(self.plain)}
+        for rows in keyset_chunks(queryset, ["pk", *[field.attname for field in self.plain]], size):
+            # Built column by column with list comprehensions, then zipped into rows: a million
+            # rows times a dozen columns is where an export spends its time.
+            columns = []
+            for field in self.fields:
+                if field.many_to_many:
+                    labels = self._m2m_labels(field, [row[0] for row in rows])
+                    columns.append([", ".join(labels.get(row[0], ())) for row in rows])
+                    continue
+                index = positions[field.name]
+                if field.is_relation:
+                    labels = self._fk_labels(field, {row[index] for row in rows})
+                    columns.append([labels.get(row[index], "") for row in rows])
+                else:
+                    convert = self.converters[field.name]
+                    columns.append([convert(row[index]) for row in rows])
+            yield list(zip(*columns, strict=True))
+
+    def _labels_for(self, field: models.Field, ids: set) -> dict:
+        """``str()`` of the related rows with ``ids`` (one query for those not yet cached)."""
+        cache = self.labels[field.name]
+        missing = [value for value in ids if value is not None and value not in cache]
+        if missing:
+            if len(cache) + len(missing) > self.label_cache_size:
+                cache.clear()
+            related = field.related_model
+            target = field.target_field.attname if not field.many_to_many else related._meta.pk.attname
+            for obj in related._base_manager.filter(**{f"{target}__in": missing}):
+                cache[getattr(obj, target)] = neutralise_cell(str(obj))  # once per label, not per row
+        return cache
+
+    def _fk_labels(self, field: models.Field, ids: set) -> dict:
+        return self._labels_for(field, ids)
+
+    def _m2m_labels(self, field: models.Field, pks: list) -> dict[object, list[str]]:
+        through = field.remote_field.through
+        source = through._meta.get_field(field.m2m_field_name()).column
+        target = through._meta.get_field(field.m2m_reverse_field_name()).column
+        quote = connections[self.db].ops.quote_name
+        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM (each value prepared and
+        # resolved), or even as driver parameters (each escaped in Python by mysqlclient), costs
+        # more than the rest of the row. Names come from the model; the pks are the integers just
+        # read from the database, written with int(), so nothing else can reach the SQL.
+        if not all(isinstance(pk, int) for pk in pks):
+            raise KeysetUnsupported("M2M labels by plain SQL need integer primary keys")
+        sql = (
+            f"SELECT {quote(source)}, {quote(target)} FROM {quote(through._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(source)} IN ({', '.join(str(int(pk)) for pk in pks)}) ORDER BY {quote(target)}"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql)
+            links = cursor.fetchall()
+        labels = self._labels_for(field, {target_id for _source, target_id in links})
+        by_row: dict[object, list[str]] = {}
+        for source_id, target_id in links:
+            by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
+        return by_row
 
 
 def _unbound(entry: Any) -> Any:

@@ -6,6 +6,7 @@ import datetime
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import reduce
 from typing import Any
 
@@ -66,6 +67,17 @@ def apply_fuzzy_search(queryset: QuerySet, search_list: Sequence[str], q: str) -
     if any(lookup_spans_many(queryset.model, lookup) for lookup in lookups):
         queryset = queryset.distinct()
     return queryset
+
+
+class IcontainsSearch:
+    """The default search backend: ``apply_fuzzy_search`` (plain lookups, ``icontains`` for bare fields).
+
+    A backend is any object with ``apply(queryset, search_list, q) -> QuerySet`` returning the rows
+    where every word of ``q`` matches one lookup; ``stark.search_index.NgramSearch`` is another.
+    """
+
+    def apply(self, queryset: QuerySet, search_list: Sequence[str], q: str) -> QuerySet:
+        return apply_fuzzy_search(queryset, search_list, q)
 
 
 @dataclass
@@ -145,6 +157,7 @@ class Option:
         text_func: Callable[[Any], str] | None = None,
         value_func: Callable[[Any], Any] | None = None,
         label: str | None = None,
+        select_related: tuple[str, ...] = (),
     ) -> None:
         self.field = field
         self.is_multi = is_multi
@@ -152,6 +165,8 @@ class Option:
         self.text_func = text_func
         self.value_func = value_func
         self.label = label
+        #: Joins for the related choices, when their ``str()`` follows a relation (else a query per choice).
+        self.select_related = tuple(select_related)
 
     def get_db_condition(self, request: HttpRequest, *args, **kwargs) -> Q:
         condition = self.db_condition
@@ -180,7 +195,8 @@ class Option:
         if isinstance(model_field, models.BooleanField):
             return [((True, _("Yes")), True), ((False, _("No")), False)]
         if model_field.is_relation and (model_field.many_to_many or model_field.many_to_one):
-            related = model_field.related_model._default_manager.complex_filter(model_field.get_limit_choices_to())
+            related = model_field.related_model._default_manager.select_related(*self.select_related)
+            related = related.complex_filter(model_field.get_limit_choices_to())
             related = related.filter(self.get_db_condition(request, *args, **kwargs))
             return [(obj, obj.pk) for obj in related]
         raise ImproperlyConfigured(
@@ -208,6 +224,34 @@ class Option:
 def _day_start(day: datetime.date) -> datetime.datetime:
     start = datetime.datetime.combine(day, datetime.time.min)
     return timezone.make_aware(start) if settings.USE_TZ else start
+
+
+class DefaultOption(Option):
+    """A single-choice row with ``default`` selected when the URL names no value for the field.
+
+    ``?field=`` (the parameter present but empty) means "all": that is what the "All" link sends,
+    so the default applies only to a list opened without any choice for this field (e.g. an
+    approval list that opens on "pending").
+    """
+
+    def __init__(self, field: str, default: str, **kwargs) -> None:
+        super().__init__(field, is_multi=False, **kwargs)
+        self.default = default
+
+    def bind(self, model: type[models.Model], request: HttpRequest, *args, **kwargs) -> BoundOption:
+        bound = super().bind(model, request, *args, **kwargs)
+        if self.field not in request.GET:
+            bound.selected = [self.default]
+        return _DefaultBoundOption(**{f.name: getattr(bound, f.name) for f in dataclass_fields(bound)})
+
+
+class _DefaultBoundOption(BoundOption):
+    def build_links(self, query: QueryDict) -> None:
+        super().build_links(query)
+        params = query.copy()
+        params.pop("page", None)
+        params[self.name] = ""
+        self.links[0] = FilterLink(self.links[0].text, "?" + params.urlencode(), not self.selected)
 
 
 @dataclass

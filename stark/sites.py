@@ -6,6 +6,13 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from stark.handlers import StarkHandler
 
+#: Every StarkSite created, so the system checks see handlers of any site.
+_sites: list["StarkSite"] = []
+
+
+def all_sites() -> list["StarkSite"]:
+    return list(_sites)
+
 
 class StarkSite:
     """Models registered with their handler; ``site.urls`` is included once under ``stark/``."""
@@ -13,6 +20,7 @@ class StarkSite:
     def __init__(self, name: str = "stark") -> None:
         self.name = name
         self._registry: list[StarkHandler] = []
+        _sites.append(self)
 
     def register(
         self,

@@ -29,6 +29,26 @@ def check_permission(request: HttpRequest, url_name: str) -> bool:
     return cache[key]
 
 
+#: The data scopes stark understands, from the widest.
+SCOPES = ("all", "department", "own")
+
+
+def check_scope(request: HttpRequest, url_name: str) -> str:
+    """Ask ``settings.STARK_SCOPE_CHECK`` which rows ``request`` sees on ``url_name``: a value of SCOPES.
+
+    Without the setting every page shows all rows (what the handler's ``get_queryset`` allows).
+    An unknown answer (None: the user does not hold the page) is the narrowest scope, "own".
+    """
+    dotted_path = getattr(settings, "STARK_SCOPE_CHECK", None)
+    if not dotted_path:
+        return "all"
+    cache = request.__dict__.setdefault("_stark_scopes", {})
+    if url_name not in cache:
+        answer = import_string(dotted_path)(request, url_name)
+        cache[url_name] = answer if answer in SCOPES else "own"
+    return cache[url_name]
+
+
 def clean_query_string(raw: str) -> str:
     """Re-encode a query string so only well-formed key=value pairs survive."""
     return QueryDict(raw).urlencode()

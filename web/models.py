@@ -1,7 +1,7 @@
 """The CRM's data model (DESIGN.md §3)."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +174,24 @@ class Customer(models.Model):
     qq = models.CharField(
         _("QQ"), max_length=64, unique=True, error_messages={"unique": _("A customer with this QQ already exists.")}
     )
+    # Optional contacts, unique when given. NULL (not "") when empty: a unique index allows any
+    # number of NULLs on SQLite and MariaDB alike, so no conditional constraint is needed.
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=11,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this mobile number already exists.")},
+    )
+    wechat = models.CharField(
+        _("WeChat"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("A customer with this WeChat ID already exists.")},
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNSIGNED)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.QQ_GROUP)
@@ -218,10 +236,20 @@ class Customer(models.Model):
             models.Index(fields=["consultant", "date", "id"], name="customer_pool_date"),
             # Sorting a pool by name: the page's ids come from this index alone (no row reads).
             models.Index(fields=["consultant", "name", "date", "id"], name="customer_pool_name"),
+            # A pool filtered by gender (and source): its capped count reads this index alone.
+            models.Index(fields=["consultant", "gender", "source"], name="customer_pool_gender_source"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The search index (web/search.py) is written in the same transaction as the row.
+        from web.search import customer_index
+
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Customer, instance=self)):
+            super().save(*args, **kwargs)
+            customer_index.index_instance(self, kwargs.get("update_fields"))
 
 
 class ConsultRecord(models.Model):
@@ -462,6 +490,53 @@ class ClassChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_kind_display()}"
+
+
+class CustomerImport(models.Model):
+    """A spreadsheet of leads uploaded for import into the public pool, kept until it is confirmed
+    (then deleted) or for at most a day. In the database, never under a public URL; only its
+    uploader may preview or confirm it."""
+
+    uploader = models.ForeignKey(
+        UserInfo, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="customer_imports"
+    )
+    created = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    #: The source the upload page chose; every imported customer gets it.
+    source = models.CharField(_("source"), max_length=16, choices=Customer.Source.choices)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+# --- issue 16: security -------------------------------------------------------------------------
+class UserSession(models.Model):
+    """One logged-in session of a staff member, so they can see and end their other sessions.
+
+    Django's session table is not indexed by user (and the session backend may be a cache),
+    so each login records its session key here; the session data itself stays in the backend.
+    """
+
+    user = models.ForeignKey(UserInfo, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    created = models.DateTimeField(_("logged in at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ip_address or '-'}"
 
 
 class ConsultantPoolGuard(models.Model):

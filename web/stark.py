@@ -1,6 +1,10 @@
 """The CRM's pages: each model registered with stark, one handler module per model or flow."""
 
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt
+
 from stark.sites import site
+from web.handlers.audit import AuditHandler
 from web.handlers.classchange import ClassChangeCheckHandler, ClassChangeHandler
 from web.handlers.classlist import ClassListHandler
 from web.handlers.consultrecord import ConsultRecordHandler
@@ -8,6 +12,7 @@ from web.handlers.course import CourseHandler
 from web.handlers.courserecord import CourseRecordHandler
 from web.handlers.customer import AllCustomerHandler, PrivateCustomerHandler, PublicCustomerHandler
 from web.handlers.department import DepartmentHandler
+from web.handlers.lockout import LockoutHandler
 from web.handlers.payment_check import PaymentCheckHandler
 from web.handlers.paymentrecord import PaymentRecordHandler
 from web.handlers.school import SchoolHandler
@@ -55,3 +60,8 @@ site.register(CourseRecord, CourseRecordHandler)
 site.register(TalkRecord, TalkRecordHandler)
 site.register(ClassChange, ClassChangeHandler)
 site.register(ClassChange, ClassChangeCheckHandler, prefix="check")
+
+# Security (issue 16): login lockouts kept by django-axes, unlocked by the administrator.
+site.register(AccessAttempt, LockoutHandler)
+# The audit trail (django-auditlog's records and web.audit's events), read-only.
+site.register(LogEntry, AuditHandler)

@@ -18,10 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from rbac.models import Permission
+from rbac.models import SCOPE_ORDER, Role, RoleMenuScope, Scope
 
 SESSION_KEY = "rbac"
 
@@ -58,18 +60,51 @@ def _href(name: str, pattern: str) -> str:
         return pattern if pattern.startswith("/") and not pattern.startswith(("//", "/\\")) else "#"
 
 
+#: Bumped when the snapshot's shape changes, so sessions from before are rebuilt once.
+SNAPSHOT_FORMAT = 2
+
+
+def _grants(user):
+    """One row per (role of the user, permission of that role), with the role's scope on its menu.
+
+    A permission's menu is its own (an entry) or its parent's (a page under an entry); the
+    role's scope there is its ``RoleMenuScope`` for that menu, else the role's own ``scope``.
+    """
+    menu_scope = RoleMenuScope.objects.filter(
+        role_id=OuterRef("role_id"),
+        menu_id=Coalesce(OuterRef("permission__menu_id"), OuterRef("permission__parent__menu_id")),
+    ).values("scope")[:1]
+    through = Role.permissions.through
+    # The database the user row came from (a replica under a read router): the snapshot then
+    # matches the version stamp it is filed under.
+    return (
+        through.objects.db_manager(user._state.db or "default")
+        .filter(role__users=user)
+        .select_related("permission__menu", "permission__parent", "role")
+        .annotate(menu_scope=Subquery(menu_scope))
+        .order_by("permission_id", "role_id")
+    )
+
+
+def _widest(first: str | None, second: str) -> str:
+    if first is None:
+        return second
+    return first if SCOPE_ORDER.index(first) <= SCOPE_ORDER.index(second) else second
+
+
 def build_snapshot(user) -> dict[str, Any]:
-    """The user's permissions (union over roles) and menu tree, in one query.
+    """The user's permissions (union over roles, each with its widest data scope) and menu tree, in one query.
 
     The returned dict is JSON-serialisable so it can live in any session backend.
     """
-    # The database the user row came from (a replica under a read router): the snapshot then
-    # matches the version stamp it is filed under.
-    permissions_of = Permission.objects.db_manager(user._state.db or "default")
-    rows = permissions_of.filter(roles__users=user).distinct().select_related("menu", "parent").order_by("id")
     permissions: dict[str, dict[str, Any]] = {}
     menus: dict[int, dict[str, Any]] = {}
-    for perm in rows:
+    for grant in _grants(user):
+        perm = grant.permission
+        scope = grant.menu_scope or grant.role.scope
+        if perm.name in permissions:
+            permissions[perm.name]["scope"] = _widest(permissions[perm.name]["scope"], scope)
+            continue
         permissions[perm.name] = {
             "id": perm.pk,
             "title": perm.title,
@@ -78,6 +113,7 @@ def build_snapshot(user) -> dict[str, Any]:
             "parent_id": perm.parent_id,
             "parent_name": perm.parent.name if perm.parent else None,
             "parent_title": perm.parent.title if perm.parent else None,
+            "scope": scope,
         }
         if perm.menu is not None:
             menu = menus.setdefault(
@@ -93,6 +129,7 @@ def build_snapshot(user) -> dict[str, Any]:
             menu["entries"].append({"id": perm.pk, "name": perm.name, "title": perm.title, "url": perm.url})
     menu_list = sorted(menus.values(), key=lambda m: (m["order"], m["id"]))
     return {
+        "format": SNAPSHOT_FORMAT,
         "user_id": str(user.pk),
         "version": user.rbac_version,
         "permissions": permissions,
@@ -141,7 +178,12 @@ def get_snapshot(request: HttpRequest) -> dict[str, Any] | None:
     if session is None:
         return cached_snapshot(user)
     snapshot = session.get(SESSION_KEY)
-    if not snapshot or snapshot.get("version") != user.rbac_version or snapshot.get("user_id") != str(user.pk):
+    if (
+        not snapshot
+        or snapshot.get("version") != user.rbac_version
+        or snapshot.get("user_id") != str(user.pk)
+        or snapshot.get("format") != SNAPSHOT_FORMAT
+    ):
         snapshot = load_into_session(request, user)
     return snapshot
 
@@ -159,6 +201,24 @@ def has_permission(request: HttpRequest, url_name: str) -> bool:
         return True
     snapshot = get_snapshot(request)
     return bool(snapshot) and url_name in snapshot["permissions"]
+
+
+def data_scope(request: HttpRequest, url_name: str) -> str | None:
+    """The rows the current user sees on the page ``url_name``: "all", "department", "own", or None.
+
+    None when the user may not open the page at all. Pages open to everyone (whitelist,
+    login-only) and superusers with ``RBAC_SUPERUSER_BYPASS`` see all rows.
+    """
+    if url_name in whitelist():
+        return Scope.ALL
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if url_name in login_only() or (superuser_bypass() and user.is_superuser):
+        return Scope.ALL
+    snapshot = get_snapshot(request)
+    grant = snapshot["permissions"].get(url_name) if snapshot else None
+    return grant["scope"] if grant else None
 
 
 def entry_href(entry: dict[str, Any]) -> str:

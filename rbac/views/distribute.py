@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rbac.forms import AssignmentForm, users_queryset
 from rbac.models import Menu, Permission, Role
 from rbac.services.assignment import assignment_save
+from rbac.services.guard import AssignmentLockout
 from rbac.views.common import parse_id
 
 
@@ -44,14 +45,19 @@ def distribute_permissions(request: HttpRequest) -> HttpResponse:
     role = _selected(request, "rid", Role.objects.all())
     form = AssignmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (user or role) and form.is_valid():
-        assignment_save(
-            user=user,
-            roles=form.cleaned_data["roles"] if user else None,
-            role=role,
-            permissions=form.cleaned_data["permissions"] if role else None,
-        )
-        messages.success(request, _("Saved."))
-        return redirect(request.get_full_path())
+        try:
+            assignment_save(
+                user=user,
+                roles=form.cleaned_data["roles"] if user else None,
+                role=role,
+                permissions=form.cleaned_data["permissions"] if role else None,
+            )
+        except AssignmentLockout as refusal:
+            form.add_error(None, refusal)
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request.get_full_path())
     if form.is_bound:
         user_role_ids = {str(v) for v in form["roles"].value() or []}
         role_permission_ids = {str(v) for v in form["permissions"].value() or []}

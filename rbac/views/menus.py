@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from rbac.forms import MenuForm, PermissionForm
 from rbac.models import Menu, Permission
-from rbac.views.common import back_url, confirm_delete, parse_id
+from rbac.views.common import back_url, confirm_delete, parse_id, save_guarded
 
 
 def _int_param(request: HttpRequest, key: str) -> int | None:
@@ -68,8 +68,7 @@ def _permission_form(request: HttpRequest, instance: Permission | None) -> HttpR
         initial = {"menu": _int_param(request, "menu"), "parent": _int_param(request, "parent")}
     form = PermissionForm(request.POST if request.method == "POST" else None, instance=instance, initial=initial)
     back = back_url(request, "rbac:menu_list")
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_guarded(request, form):
         messages.success(request, _("Saved."))
         return redirect(back)
     title = _("Edit permission") if instance else _("Add permission")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rbac.forms import MultiAddFormSet, MultiDeleteFormSet, MultiUpdateFormSet
 from rbac.models import Permission
 from rbac.services import discovery
+from rbac.services.guard import AssignmentLockout, keeping_assignment_reachable
 from rbac.views.common import parse_id
 
 FIELDS = ("title", "name", "url", "menu", "parent")
@@ -63,7 +64,11 @@ def multi_permissions(request: HttpRequest) -> HttpResponse:
         delete_set = MultiDeleteFormSet(request.POST, prefix="delete")
         if add_set.is_valid() and update_set.is_valid() and delete_set.is_valid():
             try:
-                result = _apply(add_set, update_set, delete_set)
+                with keeping_assignment_reachable():
+                    result = _apply(add_set, update_set, delete_set)
+            except AssignmentLockout as refusal:
+                messages.error(request, refusal.messages[0])
+                return redirect("rbac:multi_permissions")
             except IntegrityError:
                 messages.error(request, _("Someone changed the permissions meanwhile; please review and submit again."))
                 return redirect("rbac:multi_permissions")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from rbac.forms import RoleForm
 from rbac.models import Role
-from rbac.views.common import confirm_delete
+from rbac.views.common import confirm_delete, save_guarded
 
 
 def role_list(request: HttpRequest) -> HttpResponse:
@@ -23,8 +23,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 def _role_form(request: HttpRequest, instance: Role | None) -> HttpResponse:
     form = RoleForm(request.POST if request.method == "POST" else None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    # The form's save also stores the menu scopes (one transaction, with the lockout guard around it).
+    if request.method == "POST" and form.is_valid() and save_guarded(request, form):
         messages.success(request, _("Saved."))
         return redirect("rbac:role_list")
     title = _("Edit role") if instance else _("Add role")

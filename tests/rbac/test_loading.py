@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from rbac.models import Menu, Permission, Role
 from rbac.services.access import SESSION_KEY, build_snapshot
-from tests.factories import DEFAULT_TEST_PASSWORD, UserFactory
 from tests.permissions import grant_permissions
+from tests.rbac.factories import DEFAULT_TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

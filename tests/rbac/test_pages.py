@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from rbac.models import Menu, Permission, Role
-from tests.factories import UserFactory
 from tests.permissions import grant_permissions
+from tests.rbac.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.rbac.urls")]
 

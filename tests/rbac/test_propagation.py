@@ -71,7 +71,7 @@ def test_renaming_a_menu_shows_in_the_sidebar_at_once(client, clerk, demo_menu, 
 
 
 def test_users_without_the_changed_role_keep_their_version(clerk, demo_menu, role_with):
-    from tests.factories import UserFactory
+    from tests.rbac.factories import UserFactory
 
     other = UserFactory(username="other")
     clerk.roles.add(role_with(demo_menu["entry"]))

@@ -99,7 +99,7 @@ def _request_for(client, user):
 
 
 def test_has_permission_shows_a_button_only_to_holders(client, clerk, demo_menu, role_with):
-    from tests.factories import UserFactory
+    from tests.rbac.factories import UserFactory
 
     clerk.roles.add(role_with(demo_menu["add"]))
     assert 'id="add"' in BUTTON.render({}, _request_for(client, clerk))

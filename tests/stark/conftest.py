@@ -1,7 +1,7 @@
 import pytest
+from django.apps import apps
 
 from stark.sites import site
-from tests.permissions import grant_permissions
 from tests.stark import permission_hooks
 
 
@@ -13,6 +13,14 @@ def all_testapp_url_names() -> list[str]:
     return names
 
 
+def grant_all_testapp_pages(user) -> None:
+    """Let ``user`` open every page of the test app: through rbac when the CRM's project runs the tests."""
+    if apps.is_installed("rbac"):
+        from tests.permissions import grant_permissions
+
+        grant_permissions(user, *all_testapp_url_names())
+
+
 @pytest.fixture(autouse=True)
 def english(settings):
     # Assertions read English; translations have their own test.
@@ -21,8 +29,11 @@ def english(settings):
 
 @pytest.fixture
 def stark_client(client, user):
-    """A logged-in user holding every URL name of the test app's stark pages."""
-    grant_permissions(user, *all_testapp_url_names())
+    """A logged-in user holding every URL name of the test app's stark pages.
+
+    Alone (tests/standalone), stark has no permission hook and allows every page.
+    """
+    grant_all_testapp_pages(user)
     client.force_login(user)
     return client
 

@@ -1,8 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.permissions import grant_permissions
-from tests.stark.conftest import all_testapp_url_names
+from tests.stark.conftest import grant_all_testapp_pages
 from tests.stark.factories import BookFactory, ChapterFactory, PublisherFactory, TagFactory
 from tests.stark.testapp.models import Book, Publisher
 
@@ -123,7 +122,7 @@ def test_dedicated_action_url_is_post_only_and_does_the_same(stark_client):
 
 def test_actions_require_the_csrf_token(user):
     book = BookFactory()
-    grant_permissions(user, *all_testapp_url_names())
+    grant_all_testapp_pages(user)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     data = {"action": "multi_delete", "pk": book.pk, "confirm": "yes"}

@@ -1,8 +1,7 @@
 import pytest
 from django.test import Client
 
-from tests.permissions import grant_permissions
-from tests.stark.conftest import all_testapp_url_names
+from tests.stark.conftest import grant_all_testapp_pages
 from tests.stark.factories import BookFactory, ChapterFactory, PublisherFactory, TagFactory
 from tests.stark.testapp.models import Book, Chapter, Publisher
 
@@ -57,7 +56,7 @@ def test_delete_page_escapes_names(stark_client):
 
 def test_delete_without_csrf_token_is_refused(user):
     book = BookFactory()
-    grant_permissions(user, *all_testapp_url_names())
+    grant_all_testapp_pages(user)
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(user)
     assert csrf_client.post(f"/stark/testapp/book/{book.pk}/delete/").status_code == 403

@@ -1,11 +1,16 @@
 import csv
+import datetime
 import io
+from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 
+from stark.handlers import StarkHandler
 from stark.sites import site
-from tests.stark.factories import BookFactory, TagFactory
+from tests.stark.factories import BookFactory, CategoryFactory, PublisherFactory, TagFactory
 from tests.stark.testapp.models import Book
 
 pytestmark = pytest.mark.django_db
@@ -57,18 +62,85 @@ def test_handlers_without_export_have_no_export_url(stark_client):
     assert stark_client.get("/stark/testapp/publisher/list/export/").status_code == 404
 
 
-def test_export_streams_rows_in_chunks(stark_client, django_assert_num_queries, monkeypatch):
+def test_export_streams_rows_in_keyset_chunks(stark_client, django_assert_num_queries, monkeypatch):
     tag = TagFactory()
     for _ in range(5):
         BookFactory().tags.add(tag)
     monkeypatch.setattr(site.get_handler(Book), "export_chunk_size", 2)
     response = stark_client.get(EXPORT)
-    chunks = iter(response.streaming_content)
+    parts = iter(response.streaming_content)
     with django_assert_num_queries(0):
-        assert next(chunks) == "\ufeff".encode()  # BOM and header go out before any row is read
-        assert next(chunks).startswith(b"Title,")
-    # one rows query read in chunks of 2, and one tags prefetch per chunk: never all rows at once
-    with django_assert_num_queries(4) as captured:
-        rows = list(chunks)
+        assert next(parts).startswith("\ufeffTitle,".encode())  # BOM and header before any row is read
+    # 3 chunks x (rows, tag links, publisher labels) + the one tag label (cached); no category is set
+    with django_assert_num_queries(10) as captured:
+        rows = b"".join(parts).decode().splitlines()
     assert len(rows) == 5
-    assert sum("testapp_tag" in q["sql"] for q in captured.captured_queries) == 3
+    sql = [q["sql"] for q in captured.captured_queries]
+    book_table = "FROM " + connection.ops.quote_name("testapp_book")
+    book_queries = [q for q in sql if q.lstrip().startswith("SELECT") and book_table in q]
+    # 2 + 2 + 1 rows: three queries each with a LIMIT, the later ones seeking past the last row read
+    assert len(book_queries) == 3
+    assert all("LIMIT 2" in q for q in book_queries)
+    assert all(" < " in q or " > " in q for q in book_queries[1:])
+    assert sum("testapp_book_tags" in q for q in sql) == 3  # the tags of each chunk, once
+    # the publisher and category labels of each chunk (the chunks have different publishers)
+    assert sum("FROM " + connection.ops.quote_name("testapp_publisher") in q for q in sql) == 3
+
+
+def test_export_query_count_is_rows_over_chunk_size_plus_a_constant(
+    stark_client, monkeypatch, django_assert_max_num_queries
+):
+    publisher = PublisherFactory()
+    tag = TagFactory()
+    for _ in range(20):
+        BookFactory(publisher=publisher).tags.add(tag)
+    monkeypatch.setattr(site.get_handler(Book), "export_chunk_size", 5)
+    # per chunk of 5: rows + tag links (and one more, empty, rows query); the one publisher and
+    # the one tag label once; plus the session, user and permission lookups
+    with django_assert_max_num_queries((20 // 5 + 1) * 2 + 2 + 5):
+        rows = read_csv(stark_client.get(EXPORT))
+    assert len(rows) == 21
+
+
+def test_export_in_keyset_chunks_gives_every_row_once_in_order(stark_client, monkeypatch):
+    """Ties, NULLs and a descending key across chunk borders: nothing skipped or repeated."""
+    category = CategoryFactory(name="c")
+    titles = []
+    for n in range(13):
+        published = None if n % 4 == 0 else datetime.date(2026, 1, 1 + n % 3)
+        book = BookFactory(title=f"b{n:02d}", published=published, category=category if n % 2 else None)
+        titles.append((book.published, book.pk, book.title))
+    monkeypatch.setattr(site.get_handler(Book), "export_chunk_size", 3)
+    for order in ("published", "-published", "category", "-category", "title"):
+        rows = read_csv(stark_client.get(EXPORT, {"o": order}))[1:]
+        assert len(rows) == 13, order
+        assert len({row[0] for row in rows}) == 13, order
+        expected = [book.title for book in Book.objects.order_by(order, "pk")]
+        assert [row[0] for row in rows] == expected, order
+
+
+def test_export_xlsx_opens_with_openpyxl_and_has_the_rows(stark_client):
+    BookFactory(title="东京", status="draft", price=Decimal("12.50")).tags.add(TagFactory(name="a"))
+    BookFactory(title="=cmd|' /C calc'!A0", status="draft")
+    BookFactory(title="Hidden", status="published")
+    response = stark_client.get(EXPORT, {"status": "draft", "o": "title", "format": "xlsx"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="testapp_book.xlsx"' in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Title", "Status", "Publisher")
+    assert [row[0] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "东京"]
+    tokyo = rows[2]
+    assert tokyo[1] == "Draft" and tokyo[4] == "a" and tokyo[5] == "2026-03-01"
+    assert tokyo[-1] == 12.5  # numbers stay numbers
+
+
+def test_export_with_a_display_column_reads_objects_in_keyset_chunks(stark_client, monkeypatch):
+    handler = site.get_handler(Book)
+    monkeypatch.setattr(handler, "export_chunk_size", 2)
+    monkeypatch.setattr(type(handler), "export_list", ["title", StarkHandler.display_str])
+    for n in range(5):
+        BookFactory(title=f"+{n}")
+    rows = read_csv(stark_client.get(EXPORT, {"o": "title"}))
+    assert rows[0] == ["Title", "Book"]
+    assert rows[1:] == [[f"'+{n}", f"'+{n}"] for n in range(5)]

@@ -135,3 +135,39 @@ def test_child_of_another_parent_gives_404(stark_client):
     chapter = ChapterFactory()
     other_book = BookFactory()
     assert stark_client.get(f"/stark/testapp/chapter/{other_book.pk}/{chapter.pk}/change/").status_code == 404
+
+
+# --- issue 16: a ValidationError raised by the handler's save is a form error, not a 500 -------------
+def _refusing_save(monkeypatch, message):
+    from django.core.exceptions import ValidationError
+
+    from stark.sites import site
+
+    handler = site.get_handler(Book)
+    original = handler.save
+
+    def save(request, form, is_update, *args, **kwargs):
+        original(request, form, is_update, *args, **kwargs)  # writes, then refuses: must be rolled back
+        raise ValidationError(message)
+
+    monkeypatch.setattr(handler, "save", save)
+
+
+def test_a_save_refused_by_a_validation_error_shows_it_on_the_add_form_and_writes_nothing(stark_client, monkeypatch):
+    publisher = PublisherFactory()
+    _refusing_save(monkeypatch, "The publisher closed meanwhile.")
+    response = stark_client.post("/stark/testapp/book/add/", book_data(publisher))
+    assert response.status_code == 200
+    assert "The publisher closed meanwhile." in response.content.decode()
+    assert not Book.objects.exists()
+
+
+def test_a_save_refused_by_a_validation_error_keeps_the_row_unchanged_on_the_change_form(stark_client, monkeypatch):
+    publisher = PublisherFactory()
+    book = BookFactory(title="Old title", publisher=publisher)
+    _refusing_save(monkeypatch, {"title": "This title was taken meanwhile."})
+    response = stark_client.post(f"/stark/testapp/book/{book.pk}/change/", book_data(publisher, title="New title"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == ["This title was taken meanwhile."]
+    book.refresh_from_db()
+    assert book.title == "Old title"

@@ -1,5 +1,7 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
+from django.urls import resolve
 
 from stark.sites import site
 from tests.stark.factories import BookFactory
@@ -59,9 +61,24 @@ def test_denied_pages_are_refused_too(stark_client, deny):
     assert stark_client.post("/stark/testapp/book/add/", {}).status_code == 403
 
 
-def test_anonymous_user_denied_by_the_hook_is_sent_to_login(client):
+def test_anonymous_user_is_sent_to_login(client, db):
+    # With or without a permission hook (the standalone run has none): stark's pages need a login.
     response = client.get(LIST)
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    assert client.post("/stark/testapp/book/add/", {"title": "x"}).status_code == 302
+    assert not Book.objects.exists()
+
+
+def test_login_can_be_made_optional_for_a_public_list(db, settings):
+    # Called past any project middleware: only stark's own guard decides.
+    settings.STARK_PERMISSION_CHECK = None
+    request = RequestFactory().get(LIST)
+    request.user = AnonymousUser()
+    match = resolve(LIST)
+    request.resolver_match = match
+    assert match.func(request, *match.args, **match.kwargs).status_code == 302
+    settings.STARK_LOGIN_REQUIRED = False
+    assert match.func(request, *match.args, **match.kwargs).status_code == 200
 
 
 def test_reverse_helpers_return_none_when_denied(user, deny):

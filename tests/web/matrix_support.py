@@ -103,6 +103,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     # finance: "student list"; class teacher: "students list / change"
     "stark:web_student_list": _only(FINANCE, TEACHER),
     "stark:web_student_change": _only(TEACHER),
+    # issue 14: each list's export (CSV / XLSX) for the role working that list; operations' import
+    "stark:web_customer_all_export": _only(MANAGER),
+    "stark:web_customer_pub_export": _only(OPS),
+    "stark:web_customer_priv_export": _only(CONSULTANT),
+    "stark:web_paymentrecord_check_export": _only(FINANCE),
+    "stark:web_student_export": _only(TEACHER),
+    "stark:web_customer_pub_import": _only(OPS),
     # class teacher: "score records"
     "stark:web_scorerecord_list": _only(TEACHER),
     "stark:web_scorerecord_add": _only(TEACHER),
@@ -123,6 +130,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stark:web_classchange_check_list": NOBODY,
     "stark:web_classchange_check_multi_confirm": NOBODY,
     "stark:web_classchange_check_multi_reject": NOBODY,
+    # issue 16 security pages: the administrator only.
+    "stark:axes_accessattempt_list": NOBODY,
+    "stark:axes_accessattempt_multi_unlock": NOBODY,
+    "stark:auditlog_logentry_list": NOBODY,
 }
 
 

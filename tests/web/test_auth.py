@@ -1,6 +1,7 @@
 """Logging in and out, changing one's own password."""
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tests.factories import DEFAULT_TEST_PASSWORD, UserFactory
@@ -75,7 +76,7 @@ def test_password_change_stores_a_hash_and_the_new_password_works(client, user):
     assert "Tr0pical-Mango-42" not in user.password
     assert user.check_password("Tr0pical-Mango-42")
     client.logout()
-    assert client.login(username="alice", password="Tr0pical-Mango-42")
+    assert client.login(request=HttpRequest(), username="alice", password="Tr0pical-Mango-42")
 
 
 def test_password_change_with_wrong_old_password_is_a_field_error(logged_in_client, user):

@@ -1,10 +1,15 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
+from web.demo import seed_all
 from web.demo.base import seed_base
 from web.demo.customers import DEMO_CUSTOMERS, PRIVATE_PER_CONSULTANT, seed_customers
-from web.models import ConsultRecord, Customer, UserInfo
+from web.demo.scale import seed_school
+from web.models import ConsultRecord, Customer, PaymentRecord, Student, UserInfo
+from web.search import customer_index
+from web.services.customers import private_pool_cap
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +35,43 @@ def test_demo_customers_fill_both_pools_with_follow_ups_once():
     assert all(len(name) >= 2 for name in Customer.objects.values_list("name", flat=True))
 
 
-def test_extra_customers_are_bulk_inserted_public_and_only_once(django_assert_max_num_queries):
-    users = seed_base(password="Demo-pass-2026")
-    seed_customers(users=users)
+def test_a_big_school_is_realistic_bulk_inserted_and_only_once(django_assert_max_num_queries):
+    users = seed_all(password="Demo-pass-2026")
+    before = Customer.objects.count()
 
-    # Bulk: far fewer queries than rows (SQLite splits an INSERT at 999 parameters, MySQL does not).
-    with django_assert_max_num_queries(200):
-        seed_customers(users=users, extra=6000)
-    seed_customers(users=users, extra=6000)
+    # Bulk: far fewer queries than rows (SQLite splits an INSERT at 999 parameters, MySQL does not;
+    # ~80,000 index fragments of 8,000 customers take ~240 INSERTs of 333 rows on SQLite).
+    with django_assert_max_num_queries(600):
+        stats = seed_school(8000, users=users, password="Demo-pass-2026")
+    assert stats.customers == 8000 and stats.rows > 8000
+    assert seed_school(8000, users=users, password="Demo-pass-2026").customers == 0  # idempotent
 
-    assert Customer.objects.count() == DEMO_CUSTOMERS + 6000
-    assert Customer.objects.filter(consultant=None).count() == DEMO_CUSTOMERS - 2 * PRIVATE_PER_CONSULTANT + 6000
+    assert Customer.objects.count() == before + 8000
+    school = Customer.objects.filter(qq__startswith="8000")
+    public = school.filter(consultant=None).count()
+    assert 0.6 < public / 8000 < 0.8
+    # About 150 customers held per consultant, never more unsigned ones than the cap.
+    held = dict(
+        school.exclude(consultant=None).values_list("consultant").annotate(n=Count("pk")).values_list("consultant", "n")
+    )
+    assert len(held) == 16 and all(120 <= n <= 180 for n in held.values())
+    unsigned = (
+        school.exclude(consultant=None).filter(status="unsigned").values_list("consultant").annotate(n=Count("pk"))
+    )
+    assert max(n for _c, n in unsigned) <= private_pool_cap()
+    assert UserInfo.objects.get(username="scale_consultant1").check_password("Demo-pass-2026")
+    # Courses, follow-ups, payments in every status, a studying student in a class per confirmed one.
+    assert school.filter(course__isnull=False).distinct().count() > 2000
+    assert ConsultRecord.objects.filter(customer__in=school).count() > 2400
+    statuses = set(PaymentRecord.objects.filter(customer__in=school).values_list("confirm_status", flat=True))
+    assert statuses == {"pending", "confirmed", "rejected"}
+    confirmed = PaymentRecord.objects.filter(customer__in=school, confirm_status="confirmed")
+    students = Student.objects.filter(customer__in=school, student_status="studying")
+    assert students.count() == confirmed.count() > 0
+    assert not students.filter(class_list=None).exists()
+    assert set(school.filter(student__isnull=False).values_list("status", flat=True)) == {"signed"}
+    # The search index is written with the rows.
+    assert customer_index.check() == []
 
 
 def test_seeded_demo_users_reach_their_customer_pages(client, settings):

@@ -24,7 +24,14 @@ HOME = {
         BASE: ("fa-database", {"school_list", "department_list", "userinfo_list", "course_list"}),
         RBAC: (
             "fa-lock",
-            {"rbac:menu_list", "rbac:role_list", "rbac:distribute_permissions", "rbac:multi_permissions"},
+            {
+                "rbac:menu_list",
+                "rbac:role_list",
+                "rbac:distribute_permissions",
+                "rbac:multi_permissions",
+                "stark:axes_accessattempt_list",  # issue 16
+                "stark:auditlog_logentry_list",  # issue 16
+            },
         ),
     },
     "manager1": {CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_all_list"})},

@@ -22,7 +22,7 @@ def test_too_short_password_is_reported_in_chinese_on_the_staff_add_page(client,
             "confirm_password": "Ab3$x",
         },
     )
-    assert "密码太短，至少需要 8 个字符。" in response.context["form"].errors.get("password", [])
+    assert "密码太短，至少需要 10 个字符。" in response.context["form"].errors.get("password", [])
 
 
 def test_too_short_password_is_reported_in_chinese_on_the_reset_page(client, user):
@@ -32,4 +32,4 @@ def test_too_short_password_is_reported_in_chinese_on_the_reset_page(client, use
         reverse("stark:web_userinfo_reset_pwd", kwargs={"pk": staff.pk}),
         {"password": "Ab3$x", "confirm_password": "Ab3$x"},
     )
-    assert "密码太短，至少需要 8 个字符。" in response.content.decode()
+    assert "密码太短，至少需要 10 个字符。" in response.content.decode()

@@ -10,10 +10,10 @@ __all__ = ["DEFAULT_PASSWORD", "seed_all"]
 
 
 @transaction.atomic
-def seed_all(*, password: str = DEFAULT_PASSWORD, customers_count: int = 0) -> dict:
+def seed_all(*, password: str = DEFAULT_PASSWORD) -> dict:
     """Seed everything; returns the demo users by username."""
     users = base.seed_base(password=password)
-    customers.seed_customers(users=users, extra=customers_count)
+    customers.seed_customers(users=users)
     enrolment.seed_enrolment(users=users)
     teaching.seed_teaching(users=users)
     roles.seed_roles(users=users)

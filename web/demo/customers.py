@@ -8,13 +8,13 @@ import random
 from django.utils import timezone
 
 from web.models import ConsultRecord, Course, Customer, Gender, UserInfo
+from web.search import reindex_customers
 
 #: How many hand-crafted demo customers, and who holds them.
 DEMO_CUSTOMERS = 320
 PRIVATE_PER_CONSULTANT = 60
-#: QQ numbers of the demo customers start here; the bulk ``extra`` ones start at EXTRA_QQ_START.
+#: QQ numbers of the demo customers start here; a big school's (web.demo.scale) at SCALE_QQ_START.
 DEMO_QQ_START = 215_300_000
-EXTRA_QQ_START = 800_000_000
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈"
 GIVEN_NAMES = [
@@ -77,16 +77,14 @@ def _holder(index: int, users: dict[str, UserInfo]) -> UserInfo | None:
     return None
 
 
-def seed_customers(*, users: dict[str, UserInfo], extra: int = 0) -> None:
-    """Customers in the public pool and the consultants' pools; `extra` more, bulk-inserted, for benchmarks."""
+def seed_customers(*, users: dict[str, UserInfo]) -> None:
+    """Customers in the public pool and the consultants' pools (a big school: ``web.demo.scale``)."""
     today = timezone.localdate()
     rows = _demo_rows(today)
     existing = set(Customer.objects.filter(qq__in=[row["qq"] for row in rows]).values_list("qq", flat=True))
     new = [(index, row) for index, row in enumerate(rows) if row["qq"] not in existing]
     if new:
         _insert_demo(new, users=users, today=today)
-    if extra:
-        _insert_extra(extra, today=today)
 
 
 def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], today: datetime.date) -> None:
@@ -98,6 +96,7 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
         ]
     )
     by_qq = dict(Customer.objects.filter(qq__in=[row["qq"] for _i, row in new]).values_list("qq", "pk"))
+    reindex_customers(by_qq.values())  # bulk_create skips Customer.save: index the new rows here
     courses = list(Course.objects.order_by("pk"))
     links, records, last_dates = [], [], {}
     for index, row in new:
@@ -116,29 +115,3 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
     ConsultRecord.objects.bulk_create(records)
     for pk, date in last_dates.items():
         Customer.objects.filter(pk=pk).update(last_consult_date=date)
-
-
-def _insert_extra(count: int, *, today: datetime.date) -> None:
-    """``count`` more public customers (QQ EXTRA_QQ_START + n); only the missing ones are inserted."""
-    wanted = [str(EXTRA_QQ_START + n) for n in range(count)]
-    have = set(
-        Customer.objects.filter(qq__gte=wanted[0], qq__lte=wanted[-1], qq__startswith="8").values_list("qq", flat=True)
-    )
-    rng = random.Random(count)  # noqa: S311 - reproducible demo data, not security
-    batch = []
-    for n, qq in enumerate(wanted):
-        if qq in have:
-            continue
-        batch.append(
-            Customer(
-                qq=qq,
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
-                gender=Gender.MALE if n % 2 else Gender.FEMALE,
-                source=rng.choice(Customer.Source.values),
-                date=today - datetime.timedelta(days=n % 365),
-            )
-        )
-        if len(batch) == 5000:
-            Customer.objects.bulk_create(batch)
-            batch = []
-    Customer.objects.bulk_create(batch)

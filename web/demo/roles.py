@@ -64,6 +64,9 @@ MENUS = (
             ("rbac:role_list", "角色"),
             ("rbac:distribute_permissions", "权限分配"),
             ("rbac:multi_permissions", "批量权限录入"),
+            # issue 16: security pages
+            ("stark:axes_accessattempt_list", "登录锁定"),
+            ("stark:auditlog_logentry_list", "审计日志"),
         ),
     ),
 )
@@ -90,6 +93,9 @@ STEM_TITLES = {
     "rbac:menu": "菜单",
     "rbac:permission": "权限",
     "rbac:role": "角色",
+    # issue 16
+    "stark:axes_accessattempt": "登录锁定",
+    "stark:auditlog_logentry": "审计日志",
 }
 ACTION_TITLES = {
     "list": "列表",
@@ -97,6 +103,7 @@ ACTION_TITLES = {
     "change": "编辑",
     "delete": "删除",
     "export": "导出",
+    "import": "导入",
     "record": "跟进记录",
     "reset_pwd": "重置密码",
     "attendance": "批量考勤",
@@ -107,6 +114,8 @@ ACTION_TITLES = {
     "multi_confirm": "批量确认",
     "multi_reject": "批量驳回",
     "multi_init": "生成考勤",
+    # issue 16
+    "multi_unlock": "解锁",
 }
 #: The menu entry a page belongs under, by stem, when it is not "<stem>_list".
 PARENT_BY_STEM = {
@@ -131,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_multi_assign",
         "stark:web_customer_all_list",
+        "stark:web_customer_all_export",  # issue 14
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",
@@ -146,18 +156,22 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_consultrecord_delete",
         "stark:web_paymentrecord_list",
         "stark:web_paymentrecord_add",
+        f"{CUSTOMER_PRIV}_export",  # issue 14
     ),
     "运营": (
         f"{CUSTOMER_PUB}_list",
         f"{CUSTOMER_PUB}_add",
         f"{CUSTOMER_PUB}_change",
         f"{CUSTOMER_PUB}_record",
+        f"{CUSTOMER_PUB}_export",  # issue 14
+        f"{CUSTOMER_PUB}_import",  # issue 14
     ),
     "财务": (
         "stark:web_paymentrecord_check_list",
         "stark:web_paymentrecord_check_multi_confirm",
         "stark:web_paymentrecord_check_multi_reject",
         "stark:web_student_list",
+        "stark:web_paymentrecord_check_export",  # issue 14
     ),
     "班主任": (
         "stark:web_classlist_list",
@@ -176,6 +190,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_courserecord_delete",
         "stark:web_courserecord_multi_init",
         "stark:web_courserecord_attendance",
+        "stark:web_student_export",  # issue 14
     ),
 }
 USER_ROLES = {

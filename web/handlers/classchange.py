@@ -19,6 +19,8 @@ class ClassChangeHandler(StarkHandler):
     """One student's applications, filed by their class teacher."""
 
     route_prefix = "<int:student_id>/"
+    #: A double click or a resubmit of the add page saves one row (issue 16).
+    form_token = True
     list_display = ["kind", "from_class", "to_class", "reason", "status", "applicant", "apply_date", "confirm_user"]
     list_select_related = ["from_class__course", "to_class__course", "applicant", "confirm_user"]
     model_form_class = ClassChangeForm

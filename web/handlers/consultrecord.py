@@ -25,6 +25,8 @@ from web.services.customers import consult_record_add, consult_record_edit
 
 class ConsultRecordHandler(StarkHandler):
     route_prefix = "<int:customer_id>/"
+    #: A double click or a resubmit of the add page saves one row (issue 16).
+    form_token = True
     list_display = ["date", "note", "consultant", StarkHandler.display_edit_del]
     order_list = ["-date", "-id"]
     model_form_class = ConsultRecordForm

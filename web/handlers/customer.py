@@ -20,10 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import DateRangeOption, Option
 from stark.utils import check_permission, clean_pks
-from web.forms.customer import AssignForm, CustomerForm
+from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
+from web.handlers.customer_import import CustomerImportMixin
 from web.models import Customer, Department
+from web.search import customer_search
 from web.selectors.customers import (
     consult_records_public,
     customers_all,
@@ -60,30 +62,39 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
 class CustomerColumns:
     """Columns shared by the three customer lists."""
 
-    #: A QQ number is searched by its beginning: that is how people type one, and a prefix can
-    #: use the unique index on ``qq`` instead of reading every row (docs/performance.md).
-    search_list = ["name", "qq__startswith"]
+    #: Any part of a name, of a QQ or mobile number or of a WeChat ID, found through the customer
+    #: search index (web/search.py) instead of reading every row; results equal LIKE '%…%'
+    #: (docs/performance.md).
+    search_list = ["name", "qq", "mobile", "wechat"]
+    search_backend = customer_search
     order_list = ["-date", "-id"]
 
-    def get_search_list(self, request: HttpRequest, *args, **kwargs) -> list[str]:
-        words = request.GET.get("q", "").split()
-        if words and all(word.isascii() and word.isdigit() for word in words):
-            # Only digits: a QQ number (or its start), never part of a name. Searching the name
-            # too would make the database read every row of the pool again.
-            return ["qq__startswith"]
-        return super().get_search_list(request, *args, **kwargs)
+    has_export_btn = True
+
+    def get_export_list(self, request: HttpRequest, *args, **kwargs) -> list:
+        # The list's field columns, with what a spreadsheet needs besides: the id (to match
+        # rows again later) and every contact, whether or not the list has room to show it.
+        contacts = ["mobile", "wechat"]
+        columns = [
+            entry
+            for entry in self.get_list_display(request, *args, **kwargs)
+            if isinstance(entry, str) and entry not in contacts
+        ]
+        position = columns.index("qq") + 1 if "qq" in columns else len(columns)
+        return ["id", *columns[:position], *contacts, *columns[position:]]
 
     #: The columns the public and private pools share, and their filters.
-    pool_columns = ["name", "qq", "gender", "status", "source", "course", "date"]
+    pool_columns = ["name", "qq", "mobile", "gender", "status", "source", "course", "date"]
     search_group = [
         Option("gender"),
         Option("source", is_multi=True),
         Option("status"),
         Option("course", is_multi=True),
+        DateRangeOption("date"),
     ]
 
 
-class PublicCustomerHandler(CustomerColumns, StarkHandler):
+class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
     """公户: customers nobody holds. Operations add and edit them; consultants claim them;
     the sales manager assigns them to a consultant."""
 
@@ -99,7 +110,13 @@ class PublicCustomerHandler(CustomerColumns, StarkHandler):
         return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
 
     def extra_urls(self) -> list:
-        return [path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record"))]
+        return [
+            path("<int:pk>/record/", self.wrap(self.record_view), name=self.get_url_name("record")),
+            *self.import_urls(),
+        ]
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        return {**super().get_context(request, *args, **kwargs), "import_url": self.get_import_url(request)}
 
     list_title = _("Public pool")
 
@@ -271,14 +288,23 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
                     % {"cap": full.cap},
                 )
             except IntegrityError:
-                # Someone saved the same QQ between the form's uniqueness check and our insert.
-                form.add_error("qq", Customer._meta.get_field("qq").error_messages["unique"])
+                # Someone saved the same QQ (or mobile, WeChat) between the form's check and our insert.
+                self._report_duplicate(form)
             else:
                 messages.success(
                     request, gettext("Added customer “%(name)s” to your private pool.") % {"name": customer}
                 )
                 return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
         return self.render_form(request, form, True, *args, **kwargs)
+
+    @staticmethod
+    def _report_duplicate(form) -> None:
+        for field in DUPLICATE_MESSAGES:
+            error = duplicate_error(field=field, value=form.cleaned_data.get(field))
+            if error is not None:
+                form.add_error(field, error)
+                return
+        form.add_error("qq", Customer._meta.get_field("qq").error_messages["unique"])
 
     def save(self, request: HttpRequest, form, is_update: bool, *args, **kwargs) -> Customer:
         # Only the change page gets here (add_view above does its own saving).
@@ -331,6 +357,6 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return customers_all()
 
     def get_urls(self) -> list:
-        return [url for url in super().get_urls() if url.name == self.get_list_url_name()]
+        return [url for url in super().get_urls() if url.name in {self.get_list_url_name(), self.get_export_url_name()}]
 
     list_title = _("All customers")

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from stark.display import export_value
 from stark.handlers import StarkHandler, action
 from stark.search import Option
 from web.handlers.approval import DefaultOption, class_option, display_confirm_date, keep_list_and_actions
@@ -26,6 +27,13 @@ def decision_message(
             result.skipped,
         ) % {"count": result.skipped}
     (messages.success if result.changed else messages.warning)(request, text)
+
+
+def export_confirm_date(handler, request: HttpRequest, obj=None, is_header: bool = False, *args, **kwargs):
+    """The decision's time in full for a spreadsheet, headed like the list's column."""
+    if is_header:
+        return pgettext("column header", "decided at")
+    return export_value(obj._meta.get_field("confirm_date"), obj.confirm_date)
 
 
 class PaymentCheckHandler(StarkHandler):
@@ -72,5 +80,24 @@ class PaymentCheckHandler(StarkHandler):
     #: Titled like its menu entry: the page decides on applications rather than listing them.
     list_title = _("Payment approval")
 
+    has_export_btn = True
+    #: The list's columns for a reconciliation, with the id and the decision's full time.
+    export_list = [
+        "id",
+        "customer",
+        display_qq,
+        "consultant",
+        "pay_type",
+        "paid_fee",
+        "class_list",
+        "confirm_status",
+        "apply_date",
+        "confirm_user",
+        export_confirm_date,
+        "note",
+    ]
+
     def get_urls(self):
-        return keep_list_and_actions(self, super().get_urls())
+        urls = super().get_urls()
+        export = [url for url in urls if getattr(url, "name", None) == self.get_export_url_name()]
+        return keep_list_and_actions(self, urls) + export

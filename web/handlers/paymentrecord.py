@@ -18,6 +18,8 @@ def own_customer(request: HttpRequest, customer_id: int) -> Customer:
 
 class PaymentRecordHandler(StarkHandler):
     route_prefix = "<int:customer_id>/"
+    #: A double click or a resubmit of the add page saves one row (issue 16).
+    form_token = True
     list_display = [
         "pay_type",
         "paid_fee",

@@ -13,6 +13,8 @@ from web.services.students import score_record_add
 
 class ScoreRecordHandler(StarkHandler):
     route_prefix = "<int:student_id>/"
+    #: A double click or a resubmit of the add page saves one row (issue 16).
+    form_token = True
     list_display = ["date", "content", "score", "user"]
     list_select_related = ["user"]
     model_form_class = ScoreRecordForm

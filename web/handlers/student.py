@@ -79,8 +79,12 @@ class StudentHandler(StarkHandler):
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
         return students_flag_own(user=request.user, queryset=Student.objects.all())
 
+    has_export_btn = True
+    export_list = ["id", display_name, "qq", "mobile", display_classes, "student_status", "score"]
+
     def get_urls(self):
-        return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_change_url_name()})
+        names = {self.get_list_url_name(), self.get_change_url_name(), self.get_export_url_name()}
+        return keep_urls(super().get_urls(), names)
 
     def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
         response = super().render_form(request, form, is_add, *args, **kwargs)

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from rbac.services.guard import AssignmentLockout
 from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import clean_query_string
@@ -114,7 +115,11 @@ class UserInfoHandler(StarkHandler):
         user = self.get_object(request, pk, *args, **kwargs)
         is_self = user.pk == request.user.pk
         if request.method == "POST" and not is_self:
-            result = staff_remove(user=user, acting_user=request.user)
+            try:
+                result = staff_remove(user=user, acting_user=request.user)
+            except AssignmentLockout as refusal:
+                messages.error(request, refusal.messages[0])
+                return HttpResponseRedirect(self.get_return_url(request, *args, **kwargs))
             if result.deleted:
                 messages.success(request, gettext("Deleted staff member “%(user)s”.") % {"user": user})
             else:

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from web.audit import audit_event
 from web.models import ClassChange, ClassList, Student, UserInfo
 from web.services.locks import retry_on_conflict, run_with_retry
 
@@ -100,6 +101,7 @@ def _approve_one(*, confirm_user: UserInfo, change_id: int) -> str:
     )
     student.class_list.remove(change.from_class_id)
     student.class_list.add(change.to_class_id)
+    audit_event(event="class_change_approved", actor=confirm_user, target=change)  # issue 16
     return "changed"
 
 
@@ -108,7 +110,10 @@ def class_change_reject(*, confirm_user: UserInfo, change_ids: Iterable[int]) ->
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
     ids = sorted({int(pk) for pk in change_ids})
     with transaction.atomic():
-        changed = ClassChange.objects.filter(pk__in=ids, status=ClassChange.Status.PENDING).update(
+        pending = list(ClassChange.objects.select_for_update().filter(pk__in=ids, status=ClassChange.Status.PENDING))
+        changed = ClassChange.objects.filter(pk__in=[c.pk for c in pending]).update(
             status=ClassChange.Status.REJECTED, confirm_user=confirm_user, confirm_date=timezone.now()
         )
+        for change in pending:  # issue 16: the audit trail
+            audit_event(event="class_change_rejected", actor=confirm_user, target=change)
     return ClassChangeDecisionResult(changed=changed, requested=len(ids))

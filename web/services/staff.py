@@ -12,7 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 
+from rbac.services.guard import keeping_assignment_reachable
+from web.audit import audit_event
 from web.models import ClassChange, Department, UserInfo
+from web.services.sessions import sessions_end
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def staff_set_password(*, user: UserInfo, password: str) -> None:
     """Give ``user`` a new password. Their open sessions end (Django ties sessions to the hash)."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    sessions_end(user=user)
+    audit_event(event="password_reset", target=user)
 
 
 def staff_has_records(*, user: UserInfo) -> bool:
@@ -94,6 +99,12 @@ def staff_remove(*, user: UserInfo, acting_user: UserInfo | None = None) -> Staf
     """
     if acting_user is not None and acting_user.pk == user.pk:
         return StaffRemoval(refused_self=True)
+    # The last user able to open the role-assignment page is not removed (AssignmentLockout).
+    with keeping_assignment_reachable():
+        return _staff_delete_or_deactivate(user=user)
+
+
+def _staff_delete_or_deactivate(*, user: UserInfo) -> StaffRemoval:
     if not staff_has_records(user=user):
         try:
             # A savepoint, so that a record type not listed in staff_has_records (a PROTECT
@@ -105,4 +116,5 @@ def staff_remove(*, user: UserInfo, acting_user: UserInfo | None = None) -> Staf
             pass
     UserInfo.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
+    sessions_end(user=user)
     return StaffRemoval(deactivated=True)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -59,6 +60,15 @@ class Book(models.Model):
         limit_choices_to={"active": True},
     )
     tags = models.ManyToManyField(Tag, verbose_name="tags", blank=True)
+    #: Whose book it is: the "own" data scope of the scoped handler.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="owner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["id"]

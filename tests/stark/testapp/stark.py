@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.html import format_html
 
@@ -108,30 +107,25 @@ class ChapterForm(forms.ModelForm):
 
 
 class ChapterHandler(StarkHandler):
-    """Chapters of one book: the book comes from the URL, never from the form."""
+    """Chapters of one book: declared as the parent, resolved once per request, never from the form."""
 
-    route_prefix = "<int:book_id>/"
+    parent_kwarg = "book_id"
     list_display = ["title", StarkHandler.display_edit_del]
     model_form_class = ChapterForm
+    action_list = [StarkHandler.action_multi_delete]
 
-    def get_queryset(self, request, *args, **kwargs):
-        return Chapter.objects.filter(book_id=kwargs["book_id"], book__in_stock=True)
-
-    def get_context(self, request, *args, **kwargs):
-        return {**super().get_context(request, *args, **kwargs), "book": get_object_or_404(Book, pk=kwargs["book_id"])}
+    def get_parent_queryset(self, request):
+        # Out-of-stock books are outside every user's scope: their chapters are 404 on every page.
+        return Book.objects.filter(in_stock=True)
 
     def get_list_title(self, request, context, *args, **kwargs):
         return f"Chapters of {context['book'].title}"
-
-    def save(self, request, form, is_update, *args, **kwargs):
-        form.instance.book_id = kwargs["book_id"]
-        return super().save(request, form, is_update, *args, **kwargs)
 
     def extra_urls(self):
         return [path("<int:book_id>/count/", self.wrap(self.count_view), name=self.get_url_name("count"))]
 
     def count_view(self, request, *args, **kwargs):
-        return HttpResponse(str(self.get_queryset(request, *args, **kwargs).count()))
+        return HttpResponse(str(self.get_scoped_queryset(request, *args, **kwargs).count()))
 
 
 class ManagedPublisherHandler(StarkHandler):
@@ -145,4 +139,25 @@ site.register(Chapter, ChapterHandler)
 site.register(Publisher)
 site.register(Publisher, ManagedPublisherHandler, prefix="managed")
 site.register(Category)
+
+
+class ReadOnlyCategoryHandler(StarkHandler):
+    """Only a list and an edit page: no add, no delete."""
+
+    pages = ("list", "change")
+    list_display = ["name", StarkHandler.display_edit_del]
+
+
+site.register(Category, ReadOnlyCategoryHandler, prefix="readonly")
+
+
+class ScopedBookHandler(StarkHandler):
+    """Books whose "own" scope is the user's own books."""
+
+    list_display = ["title", StarkHandler.display_edit_del]
+    scope_lookups = {"own": "owner"}
+    action_list = [StarkHandler.action_multi_delete]
+
+
+site.register(Book, ScopedBookHandler, prefix="scoped")
 site.register(Tag, HandlerClass=StarkHandler)

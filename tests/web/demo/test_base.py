@@ -1,6 +1,7 @@
 """The base demo data is valid data: the class forms' rules hold for it."""
 
 import pytest
+from django.http import HttpRequest
 
 from web.demo.base import DEMO_USERS, seed_base
 from web.forms.classlist import ClassListForm
@@ -14,7 +15,7 @@ def test_every_department_has_staff_and_every_demo_user_can_log_in(client):
     for department in Department.objects.all():
         assert department.staff.exists(), department
     for demo in DEMO_USERS:
-        assert client.login(username=demo.username, password="Demo-pass-2026")
+        assert client.login(request=HttpRequest(), username=demo.username, password="Demo-pass-2026")
         assert UserInfo.objects.get(username=demo.username).phone
 
 

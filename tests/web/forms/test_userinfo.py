@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 
 from tests.factories import DepartmentFactory, UserFactory
 from web.forms.userinfo import UserInfoAddForm, UserInfoChangeForm, UserInfoResetPasswordForm
@@ -36,7 +37,7 @@ def test_add_form_stores_only_a_hash_and_the_user_can_log_in():
     assert user.password != GOOD_PASSWORD
     assert GOOD_PASSWORD not in user.password
     assert user.password.startswith("md5$")  # the test settings' hasher: a Django hash, not the text
-    assert authenticate(username="liuyang", password=GOOD_PASSWORD) == user
+    assert authenticate(HttpRequest(), username="liuyang", password=GOOD_PASSWORD) == user
     assert user.name == "刘洋"
     assert user.depart.title == "销售部"
 

@@ -260,9 +260,10 @@ def test_a_qq_taken_between_validation_and_save_is_a_form_error(client, consulta
     CustomerFactory(qq="31415926")
     # Simulate the race: the form's own uniqueness check ran before the other insert.
     monkeypatch.setattr(CustomerForm, "validate_unique", lambda self: None)
+    monkeypatch.setattr(CustomerForm, "_clean_unique", lambda self, field, value: value)
 
     response = login(client, consultant1).post(ADD, form_data())
 
     assert response.status_code == 200
-    assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists."]
+    assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists (in the public pool)."]
     assert Customer.objects.filter(qq="31415926").count() == 1

@@ -106,7 +106,7 @@ def test_a_duplicate_qq_is_a_form_error_not_a_crash(client, ops):
     response = login(client, ops).post(ADD, {"name": "重复", "qq": "99990000", "gender": "male", "source": "website"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists."]
+    assert response.context["form"].errors["qq"] == ["A customer with this QQ already exists (in the public pool)."]
     assert Customer.objects.filter(qq="99990000").count() == 1
 
 

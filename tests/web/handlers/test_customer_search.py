@@ -39,23 +39,29 @@ def names(response) -> list[str]:
     return [next(cell for cell in row if cell and "<" not in cell) for row in cells]
 
 
-def test_a_number_finds_qq_numbers_starting_with_it(client, consultant):
+def test_a_number_finds_qq_numbers_containing_it_anywhere(client, consultant):
     CustomerFactory(name="开头", qq="52013140")
     CustomerFactory(name="中间", qq="99520131")
     CustomerFactory(name="完整", qq="5201")
+    CustomerFactory(name="别的", qq="88800002")
 
-    assert sorted(names(client.get(PUBLIC, {"q": "5201"}))) == ["完整", "开头"]
+    assert sorted(names(client.get(PUBLIC, {"q": "5201"}))) == ["中间", "完整", "开头"]
     assert names(client.get(PUBLIC, {"q": "52013140"})) == ["开头"]
+    # A middle part of a number (the complaint about the prefix match).
+    assert names(client.get(PUBLIC, {"q": "800002"})) == ["别的"]
+    # Two digits: shorter than the index answers, still a "contains" match.
+    assert sorted(names(client.get(PUBLIC, {"q": "02"}))) == ["别的"]
 
 
-def test_words_still_search_names_anywhere_and_qq_by_prefix(client, consultant):
+def test_words_search_names_and_qq_anywhere(client, consultant):
     CustomerFactory(name="王小明", qq="11110000")
     CustomerFactory(name="李明", qq="22220000")
     CustomerFactory(name="张三", qq="33330000")
 
     assert sorted(names(client.get(PUBLIC, {"q": "明"}))) == ["李明", "王小明"]
-    # Every word must match: a name word and a QQ prefix together narrow to one customer.
+    # Every word must match: a name word and a QQ part together narrow to one customer.
     assert names(client.get(PUBLIC, {"q": "明 2222"})) == ["李明"]
+    assert names(client.get(PUBLIC, {"q": "小明 1000"})) == ["王小明"]
 
 
 def test_sorting_by_qq_orders_every_page_by_qq(client, manager):
@@ -86,3 +92,37 @@ def test_course_filter_lists_a_customer_with_several_courses_once(client, consul
 
     response = client.get(PUBLIC + f"?course={python.pk}&course={linux.pk}")
     assert sorted(names(response)) == ["一门课", "两门课"]
+
+
+def test_combined_filters_and_date_range_give_the_rows_the_orm_gives(client, consultant):
+    import datetime
+
+    from web.models import Customer
+
+    python, linux = CourseFactory(name="Python"), CourseFactory(name="Linux")
+    today = datetime.date(2026, 6, 1)
+    for n in range(120):
+        customer = CustomerFactory(
+            name=f"筛选{n:03d}",
+            gender=["male", "female"][n % 2],
+            source=["website", "qq_group", "referral"][n % 3],
+            date=today - datetime.timedelta(days=n * 7 % 90),
+        )
+        if n % 4 < 2:
+            customer.course.add([python, linux][n % 4])
+    params = {
+        "gender": "male",
+        "source": ["website", "referral"],
+        "course": [python.pk],
+        "date_from": "2026-04-01",
+        "date_to": "2026-05-15",
+    }
+    expected = Customer.objects.filter(
+        consultant=None,
+        gender="male",
+        source__in=["website", "referral"],
+        course=python,
+        date__range=(datetime.date(2026, 4, 1), datetime.date(2026, 5, 15)),
+    ).order_by("-date", "-id")
+    assert expected.exists()
+    assert names(client.get(PUBLIC, params)) == [c.name for c in expected][:20]

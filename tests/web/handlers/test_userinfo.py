@@ -1,6 +1,7 @@
 """Staff pages: list, search and filters; add with password rules; edit; reset password; delete or deactivate."""
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -85,7 +86,7 @@ def test_add_page_creates_a_user_whose_password_is_stored_hashed_and_works(clien
     assert NEW_PASSWORD not in created.password
     assert created.check_password(NEW_PASSWORD)
     assert created.depart == sales
-    assert Client().login(username="liuyang", password=NEW_PASSWORD)
+    assert Client().login(request=HttpRequest(), username="liuyang", password=NEW_PASSWORD)
 
 
 def test_add_page_mismatched_confirmation_shows_a_field_error(client, user, sales):
@@ -151,8 +152,8 @@ def test_reset_password_then_only_the_new_password_logs_in(client, user):
     response = client.post(url, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse(LIST)
-    assert not Client().login(username="lixm", password="Old-password-2025")
-    assert Client().login(username="lixm", password=NEW_PASSWORD)
+    assert not Client().login(request=HttpRequest(), username="lixm", password="Old-password-2025")
+    assert Client().login(request=HttpRequest(), username="lixm", password=NEW_PASSWORD)
 
 
 def test_reset_password_refuses_a_mismatch_or_a_weak_password(client, user):
@@ -227,7 +228,7 @@ def test_delete_deactivates_a_user_with_customers_and_says_so(client, user, sett
     assert staff.is_active is False
     customer.refresh_from_db()
     assert customer.consultant == staff
-    assert not Client().login(username="lixm", password="S3cure-pass-word")
+    assert not Client().login(request=HttpRequest(), username="lixm", password="S3cure-pass-word")
 
 
 def test_nobody_deletes_their_own_account(client, user):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 
 from tests.factories import (
     ClassChangeFactory,
@@ -30,9 +31,9 @@ def test_staff_create_hashes_the_password():
 def test_after_a_reset_only_the_new_password_logs_in(client):
     user = UserFactory(username="zhaoyun", password="Old-password-2025")
     staff_set_password(user=user, password="New-password-2026")
-    assert authenticate(username="zhaoyun", password="Old-password-2025") is None
-    assert authenticate(username="zhaoyun", password="New-password-2026") == user
-    assert client.login(username="zhaoyun", password="New-password-2026")
+    assert authenticate(HttpRequest(), username="zhaoyun", password="Old-password-2025") is None
+    assert authenticate(HttpRequest(), username="zhaoyun", password="New-password-2026") == user
+    assert client.login(request=HttpRequest(), username="zhaoyun", password="New-password-2026")
 
 
 def test_a_reset_ends_the_users_open_sessions(client):

@@ -1,0 +1,302 @@
+"""Benchmark: stark's customer and approval lists against a tuned Django admin, in one run.
+
+    DATABASE_URL=mysql://root@127.0.0.1:3306/crm_admin_bench \\
+        .venv/bin/python -m tests.perf.bench_vs_admin [--customers 1000000] [--repeat 7] [--target 0.25]
+
+Uses ``tests.perf.bench_settings`` (the project's settings plus ``django.contrib.admin``, which the
+product does not ship; its ``ModelAdmin``s are in ``tests/perf/bench_admin.py``). Seeds the database
+with ``seed_demo``'s big school (``web.demo.scale``) when it holds fewer than ``--customers`` of its
+customers; a second run on the same database measures at once. The database must be one you can
+throw away: the script refuses a name not ending in ``_bench``.
+
+Each page is requested with Django's test client through the real middleware and templates
+(stark's as the user whose role uses it, the admin's as a superuser), one warm-up, then
+``--repeat`` rounds, stark and admin alternating page by page (round-robin: both see the same
+machine load). Prints the median and p95 of each, the ratio stark/admin of the medians and the
+SQL queries per page, then the RBAC middleware's cost per request (the same small page with and
+without it). Exits 1 when a ratio is above ``--target`` (default 0.25).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.perf.bench_settings"
+
+#: Stark pages slower than this (median, ms) are flagged: the issue's server-time target.
+PAGE_BUDGET_MS = 50
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7, help="Timed rounds (default 7).")
+    parser.add_argument("--target", type=float, default=0.25, help="Highest ratio stark/admin allowed.")
+    parser.add_argument("--only", default="", help="Comma-separated page names to run (default: all).")
+    parser.add_argument("--explain", action="store_true", help="Print EXPLAIN of each stark page's slowest query.")
+    parser.add_argument("--json", dest="json_path", default="")
+    parser.add_argument("--rbac-repeat", type=int, default=200, help="Requests per side for the RBAC cost.")
+    return parser.parse_args(argv)
+
+
+def ensure_database() -> None:
+    import MySQLdb
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if not db["NAME"].endswith("_bench"):
+        sys.exit(f"refusing to use database {db['NAME']!r}: use a name ending in _bench")
+    if db["ENGINE"] != "django.db.backends.mysql":
+        return  # SQLite: the file is created by migrate
+    server = MySQLdb.connect(
+        host=db["HOST"] or "localhost", port=int(db["PORT"] or 3306), user=db["USER"], password=db["PASSWORD"] or ""
+    )
+    try:
+        server.cursor().execute(
+            f"CREATE DATABASE IF NOT EXISTS `{db['NAME']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+    finally:
+        server.close()
+
+
+def seed(count: int) -> dict:
+    from django.core.management import call_command
+
+    from web import demo
+    from web.demo.scale import seed_school
+
+    call_command("migrate", verbosity=0)
+    users = demo.seed_all()
+    stats = seed_school(count, users=users, password=demo.DEFAULT_PASSWORD)
+    if stats.customers:
+        print(f"seeded {stats.customers:,} customers, {stats.rows:,} rows in {stats.seconds:.0f} s "
+              f"({stats.rows_per_second:,.0f} rows/s)", flush=True)  # fmt: skip
+    return users
+
+
+@dataclass
+class Side:
+    """One page on one side: who asks for which path with which parameters."""
+
+    user: object
+    path: str
+    params: dict
+    timings: list[float] = field(default_factory=list)
+    queries: int = 0
+    slowest: tuple[float, str] = (0.0, "")
+
+
+@dataclass
+class Case:
+    name: str
+    stark: Side
+    admin: Side
+
+
+def build_cases(users) -> list[Case]:
+    from django.urls import reverse
+
+    from web.models import Course, Customer, UserInfo
+
+    admin_user, _created = UserInfo.objects.get_or_create(
+        username="bench_admin", defaults={"is_staff": True, "is_superuser": True, "name": "bench"}
+    )
+    consultant = UserInfo.objects.get(username="scale_consultant1")
+    manager, finance = users["manager1"], users["finance1"]
+    course = Course.objects.order_by("pk").values_list("pk", flat=True).first()
+    # A public customer's QQ in the middle of the table; its middle 6 digits as the search.
+    middle = Customer.objects.filter(consultant=None).order_by("pk").values_list("qq", flat=True)
+    public_count = middle.count()
+    qq = middle[public_count // 2]
+    part = qq[2:8]
+    deep = max(1, min(20_000, public_count // 20 - 1))  # page 20,000 at a million customers
+
+    pub = reverse("stark:web_customer_pub_list")
+    priv = reverse("stark:web_customer_priv_list")
+    all_ = reverse("stark:web_customer_all_list")
+    approval = reverse("stark:web_paymentrecord_check_list")
+    customers = "/bench-admin/web/customer/"
+    payments = "/bench-admin/web/paymentrecord/"
+    public = {"consultant__isnull": "True"}
+
+    def case(name, user, path, params, admin_path, admin_params):
+        return Case(name, Side(user, path, params), Side(admin_user, admin_path, admin_params))
+
+    return [
+        case("public pool, page 1", consultant, pub, {}, customers, public),
+        case("name search 张芳", consultant, pub, {"q": "张芳"}, customers, {**public, "q": "张芳"}),
+        case("QQ middle part", consultant, pub, {"q": part}, customers, {**public, "q": part}),
+        case(
+            "gender + source",
+            consultant,
+            pub,
+            {"gender": "male", "source": "website"},
+            customers,
+            {**public, "gender__exact": "male", "source__exact": "website"},
+        ),
+        case("course filter", consultant, pub, {"course": course}, customers, {**public, "course__id__exact": course}),
+        case(f"page {deep:,}", consultant, pub, {"page": deep}, customers, {**public, "p": deep}),
+        case("private pool", consultant, priv, {}, customers, {"consultant__id__exact": consultant.pk}),
+        case("all customers, page 1", manager, all_, {}, customers, {}),
+        case(
+            "all, one consultant",
+            manager,
+            all_,
+            {"consultant": consultant.pk},
+            customers,
+            {"consultant__id__exact": consultant.pk},
+        ),
+        case("approval, pending", finance, approval, {}, payments, {"confirm_status__exact": "pending"}),
+        case("approval, all", finance, approval, {"confirm_status": ""}, payments, {}),
+    ]
+
+
+def timed_get(client, side: Side) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(side.path, side.params)
+        response.content  # noqa: B018 - rendered in full
+        elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        sys.exit(f"HTTP {response.status_code} for {side.path} {side.params}")
+    side.timings.append(elapsed * 1000)
+    side.queries = len(captured)
+    for query in captured.captured_queries:
+        if float(query["time"]) * 1000 > side.slowest[0]:
+            side.slowest = (float(query["time"]) * 1000, query["sql"])
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * 0.95), len(ordered) - 1)]
+
+
+def rbac_cost(users, repeat: int) -> tuple[float, float]:
+    """Median ms of the same small page with and without ``RbacMiddleware`` (alternating)."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    url = reverse("stark:web_school_list")
+    user = users["admin"]
+    with_rbac = Client()
+    with_rbac.force_login(user)
+    with_rbac.get(url)
+    without = Client()
+    without.force_login(user)
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if not m.startswith("rbac.")]):
+        without.get(url)  # the handler loads its middleware once, now without RBAC
+    timings = {"with": [], "without": []}
+    for _n in range(repeat):
+        for name, client in (("with", with_rbac), ("without", without)):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                sys.exit(f"RBAC cost: HTTP {response.status_code}")
+    return statistics.median(timings["with"]), statistics.median(timings["without"])
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    if connection.vendor != "mysql" or not sql.lstrip().upper().startswith("SELECT"):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        header = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    keep = ["table", "type", "key", "rows", "Extra"]
+    return "\n".join(
+        "    " + " | ".join(str(row[header.index(name)]) for name in keep if name in header) for row in rows
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    import django
+
+    django.setup()
+    ensure_database()
+    from django.test import Client
+
+    users = seed(args.customers)
+    cases = build_cases(users)
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",")}
+        cases = [case for case in cases if case.name in wanted]
+    clients = {}
+
+    def client_for(user):
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        return clients[user.pk]
+
+    for round_number in range(args.repeat + 1):
+        for case in cases:
+            for side in (case.stark, case.admin):
+                timed_get(client_for(side.user), side)
+                if round_number == 0:
+                    side.timings.clear()  # warm-up
+        print(f"  round {round_number}/{args.repeat} done", file=sys.stderr, flush=True)
+
+    failed = []
+    results = []
+    header = f"{'page':<24} {'stark p50':>9} {'p95':>7} {'admin p50':>9} {'p95':>8} {'ratio':>6} {'queries s/a':>11}"
+    print(header)
+    print("-" * len(header))
+    for case in cases:
+        s50, a50 = statistics.median(case.stark.timings), statistics.median(case.admin.timings)
+        ratio = s50 / a50 if a50 else float("inf")
+        flags = []
+        if ratio > args.target:
+            flags.append(f"ratio > {args.target}")
+        if s50 > PAGE_BUDGET_MS:
+            flags.append(f"> {PAGE_BUDGET_MS} ms")
+        if ratio > args.target:
+            failed.append(case.name)
+        print(
+            f"{case.name:<24} {s50:>9.1f} {p95(case.stark.timings):>7.1f} {a50:>9.1f} "
+            f"{p95(case.admin.timings):>8.1f} {ratio:>6.2f} {case.stark.queries:>5}/{case.admin.queries:<5}"
+            f"{'  ' + ', '.join(flags) if flags else ''}"
+        )
+        results.append(
+            {
+                "page": case.name,
+                "stark_p50": s50,
+                "stark_p95": p95(case.stark.timings),
+                "admin_p50": a50,
+                "admin_p95": p95(case.admin.timings),
+                "ratio": ratio,
+                "stark_queries": case.stark.queries,
+                "admin_queries": case.admin.queries,
+                "stark_slowest_sql_ms": case.stark.slowest[0],
+            }
+        )
+        if args.explain:
+            print(f"  slowest stark query {case.stark.slowest[0]:.1f} ms: {case.stark.slowest[1][:300]}")
+            print(explain(case.stark.slowest[1]))
+    with_rbac, without = rbac_cost(users, args.rbac_repeat)
+    print(f"RBAC middleware: {with_rbac:.2f} ms with, {without:.2f} ms without: {with_rbac - without:+.2f} ms/request")
+    if args.json_path:
+        with open(args.json_path, "w", encoding="utf-8") as out:
+            json.dump({"pages": results, "rbac_ms": with_rbac - without}, out, indent=2, ensure_ascii=False)
+    if failed:
+        print(f"ABOVE TARGET ({args.target}): {', '.join(failed)}")
+        return 1
+    print(f"every ratio <= {args.target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
