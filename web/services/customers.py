@@ -65,6 +65,11 @@ from web.services.locks import guard_consultant, lock_customers, retry_on_confli
 
 logger = logging.getLogger(__name__)
 
+# The names these helpers had before they moved to web.services.locks (modules and tests written
+# against them keep working; new code imports from web.services.locks).
+_lock_customers = lock_customers
+_lock_consultant = guard_consultant
+
 
 @dataclass(frozen=True)
 class ClaimResult:
