@@ -101,6 +101,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> No
     raise RuntimeError(f"gunicorn for {url} did not answer /health/ within {timeout} s")
 
 
+def with_password(user, password: str):
+    """``user`` with exactly ``password`` (a factory's get_or_create keeps an existing row's password)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
 def login(base_url: str, username: str, password: str) -> requests.Session:
     """A browser-like session logged in through the real login form of ``base_url``."""
     browser = requests.Session()

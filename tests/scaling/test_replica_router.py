@@ -11,7 +11,15 @@ from luffy_crm import routers
 from tests.concurrency import mysql_only
 from tests.factories import DEFAULT_TEST_PASSWORD, CustomerFactory
 from tests.permissions import grant_permissions
-from tests.scaling.servers import database_url, free_ports, gunicorn_servers, login, post_form, server_env
+from tests.scaling.servers import (
+    database_url,
+    free_ports,
+    gunicorn_servers,
+    login,
+    post_form,
+    server_env,
+    with_password,
+)
 from tests.web.customers_support import make_consultant
 from web.models import Customer
 
@@ -67,7 +75,8 @@ def drop_database(name: str) -> None:
 @mysql_only
 @pytest.mark.django_db(transaction=True)
 def test_pages_read_the_replica_and_a_claim_decides_and_shows_on_the_primary():
-    consultant, rival = make_consultant("consultant1"), make_consultant("consultant2")
+    consultant = with_password(make_consultant("consultant1"), DEFAULT_TEST_PASSWORD)
+    rival = make_consultant("consultant2")
     grant_permissions(consultant, "stark:web_customer_pub_list", "stark:web_customer_pub_multi_claim")
     renamed = CustomerFactory(name="复制前的名字", consultant=None)
     contested = CustomerFactory(name="被抢的客户", consultant=None)

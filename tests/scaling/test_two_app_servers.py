@@ -18,7 +18,15 @@ from tests.concurrency import mysql_only
 from tests.factories import DEFAULT_TEST_PASSWORD, UserFactory
 from tests.permissions import grant_permissions
 from tests.redis_support import REDIS_URL, redis_only
-from tests.scaling.servers import database_url, free_ports, gunicorn_servers, login, post_form, server_env
+from tests.scaling.servers import (
+    database_url,
+    free_ports,
+    gunicorn_servers,
+    login,
+    post_form,
+    server_env,
+    with_password,
+)
 from tests.web.customers_support import bulk_customers, make_consultant
 from web.models import Customer
 
@@ -45,7 +53,7 @@ def servers():
 
 @pytest.fixture
 def consultants():
-    people = [make_consultant(f"consultant{n}") for n in (1, 2)]
+    people = [with_password(make_consultant(f"consultant{n}"), DEFAULT_TEST_PASSWORD) for n in (1, 2)]
     for person in people:
         grant_permissions(person, *CONSULTANT_PAGES, role_title="consultant")
     return people
@@ -62,7 +70,7 @@ def test_a_session_started_on_one_server_is_valid_on_the_other(servers, consulta
 
 def test_a_role_change_through_one_server_applies_on_the_other_at_the_next_request(servers, consultants):
     first, second = servers
-    admin = UserFactory(username="admin")
+    admin = with_password(UserFactory(username="admin"), DEFAULT_TEST_PASSWORD)
     grant_permissions(admin, "rbac:distribute_permissions", role_title="administrator")
     consultant = consultants[0]
     consultant_role = Role.objects.get(title="consultant")
