@@ -169,7 +169,7 @@ def test_no_page_answers_500_to_bad_input_and_refused_forms_change_nothing(clien
             check(response, f"POST {url_name} all fields={value[:20]!r}")
             if response.status_code == 200 and _fingerprint(obj_key) != before:
                 problems.append(f"POST {url_name} value={value[:20]!r}: refused (200) but the data changed")
-    assert requests > 50, f"{username}: only {requests} requests were made"
+    assert requests > 3 * len(BAD_VALUES), f"{username}: only {requests} requests were made"
     print(f"\n[bad input] {username}: {requests} requests, {len(problems)} problems")  # noqa: T201 - evidence
     assert not problems, f"{username}:\n" + "\n".join(problems[:50])
 
