@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -16,10 +17,18 @@ from web.handlers.approval import keep_urls
 from web.selectors.audit import audit_entries, audited_content_types
 
 
-def _changes_text(changes: dict) -> str:
-    """ "field: old → new; ..." for field changes, "field: add a, b" for many-to-many ones."""
+def _field_label(model, name: str) -> str:
+    try:
+        return str(capfirst(model._meta.get_field(name).verbose_name)) if model else name
+    except FieldDoesNotExist:
+        return name
+
+
+def _changes_text(changes: dict, model=None) -> str:
+    """``field: old → new; ...`` for field changes, ``field: add a, b`` for many-to-many ones."""
     parts = []
-    for field, values in (changes or {}).items():
+    for name, values in (changes or {}).items():
+        field = _field_label(model, name)
         if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
             objects = "、".join(str(o) for o in values.get("objects", []))
             parts.append(f"{field}: {values.get('operation', '')} {objects}".strip())
