@@ -19,7 +19,8 @@ from web.selectors.audit import audit_entries, audited_content_types
 
 def _field_label(model, name: str) -> str:
     try:
-        return str(capfirst(model._meta.get_field(name).verbose_name)) if model else name
+        # A reverse relation (no verbose name) keeps its name.
+        return str(capfirst(getattr(model._meta.get_field(name), "verbose_name", name))) if model else name
     except FieldDoesNotExist:
         return name
 
