@@ -39,6 +39,23 @@ def client_ip(request: HttpRequest) -> str | None:
     return _valid_ip(chain[-count]) or remote
 
 
+#: Longest user name kept in the lockout tables (axes' column is 255; the user model allows 150).
+USERNAME_MAX_LENGTH = 150
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The user name axes counts failures for, cut to a length its columns hold.
+
+    A 10,000-character user name posted to the login page must not become a 500 on MariaDB
+    (strict mode refuses to store it); no real user name is that long.
+    """
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = request.POST.get("username") if request is not None else None
+    return None if value is None else str(value)[:USERNAME_MAX_LENGTH]
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' answer to a locked-out login: a page saying why and for how long, status 429."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

@@ -105,8 +105,8 @@ def test_claims_sent_to_both_servers_at_once_give_one_owner_and_hold_the_cap(ser
     def claim(username, base, browser, wanted):
         barrier.wait(timeout=60)
         response = post_form(browser, f"{base}{PUBLIC_LIST}", {"action": "multi_claim", "pk": wanted})
-        # The test settings speak Chinese: "已申领 N 个客户到您的私户。" (Claimed N customers ...).
-        claimed = re.search(r"已申领 (\d+) 个客户", response.text)
+        # The test settings speak Chinese: "所选 M 个客户中已申领 N 个到您的私户。" (Claimed N of M ...).
+        claimed = re.search(r"已申领 (\d+) 个", response.text)
         with lock:
             statuses.append(response.status_code)
             reported[username] += int(claimed.group(1)) if claimed else 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from stark.display import field_html
 from stark.handlers import StarkHandler
 from stark.search import BoundOption, DateRangeOption, Option
 from web.audit import EVENTS
@@ -15,10 +17,19 @@ from web.handlers.approval import keep_urls
 from web.selectors.audit import audit_entries, audited_content_types
 
 
-def _changes_text(changes: dict) -> str:
-    """ "field: old → new; ..." for field changes, "field: add a, b" for many-to-many ones."""
+def _field_label(model, name: str) -> str:
+    try:
+        # A reverse relation (no verbose name) keeps its name.
+        return str(capfirst(getattr(model._meta.get_field(name), "verbose_name", name))) if model else name
+    except FieldDoesNotExist:
+        return name
+
+
+def _changes_text(changes: dict, model=None) -> str:
+    """``field: old → new; ...`` for field changes, ``field: add a, b`` for many-to-many ones."""
     parts = []
-    for field, values in (changes or {}).items():
+    for name, values in (changes or {}).items():
+        field = _field_label(model, name)
         if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation": ..., "objects": [...]}
             objects = "、".join(str(o) for o in values.get("objects", []))
             parts.append(f"{field}: {values.get('operation', '')} {objects}".strip())
@@ -53,7 +64,25 @@ class EventOption(Option):
         return _BoundEventOption(**{name: getattr(bound, name) for name in bound.__dataclass_fields__})
 
 
+#: Our own labels of auditlog's record kinds (auditlog ships no Chinese).
+ACTION_LABELS = {0: _("Created"), 1: _("Changed"), 2: _("Deleted"), 3: _("Event")}
+
+
 class AuditHandler(StarkHandler):
+    def display_time(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return _("Time") if is_header else field_html(obj, obj._meta.get_field("timestamp"))
+
+    display_time.order_field = "timestamp"
+
+    def display_actor(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return _("By") if is_header else (str(obj.actor) if obj.actor_id else "-")
+
+    def display_address(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return _("Address") if is_header else (obj.remote_addr or "-")
+
+    def display_object(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
+        return _("Object") if is_header else obj.object_repr
+
     def display_what(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:
             return _("What")
@@ -61,22 +90,30 @@ class AuditHandler(StarkHandler):
             return str(EVENTS.get((obj.additional_data or {}).get("event"), gettext("Event")))
         model = obj.content_type.model_class() if obj.content_type_id else None
         name = capfirst(model._meta.verbose_name) if model else "-"
-        return f"{obj.get_action_display()} · {name}"
+        return f"{ACTION_LABELS.get(obj.action, obj.get_action_display())} · {name}"
 
     def display_changes(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:
             return _("Details")
-        text = obj.changes_text if obj.action == obj.Action.ACCESS else _changes_text(obj.changes_dict)
+        if obj.action == obj.Action.ACCESS:
+            text = obj.changes_text
+        else:
+            text = _changes_text(obj.changes_dict, obj.content_type.model_class() if obj.content_type_id else None)
         return text if len(text) <= 300 else text[:300] + "…"
 
-    list_display = ["timestamp", "actor", "remote_addr", display_what, "object_repr", display_changes]
+    list_display = [display_time, display_actor, display_address, display_what, display_object, display_changes]
     #: Found by the object, the actor's user name or real name, the address, or the details.
     search_list = ["object_repr", "actor__username", "actor__name", "remote_addr", "changes_text"]
     search_group = [
         EventOption(),
-        Option("action"),
-        Option("content_type", db_condition=lambda request, *a, **k: {"pk__in": audited_content_types()}),
-        DateRangeOption("timestamp"),
+        Option("action", label=_("Kind of record"), text_func=lambda item: str(ACTION_LABELS.get(item[0], item[1]))),
+        Option(
+            "content_type",
+            label=_("Model"),
+            db_condition=lambda request, *a, **k: {"pk__in": audited_content_types()},
+            text_func=lambda ct: capfirst(ct.model_class()._meta.verbose_name) if ct.model_class() else ct.model,
+        ),
+        DateRangeOption("timestamp", label=_("Time")),
     ]
     order_list = ["-timestamp", "-id"]
     list_select_related = ["actor", "content_type"]

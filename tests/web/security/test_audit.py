@@ -93,6 +93,9 @@ def test_the_admin_filters_the_audit_page_and_nothing_there_can_be_changed(clien
     assert "mallory" in html and "203.0.113.50" in html
     assert len(page.context["rows"]) == 1
     assert client.get(url, {"q": "203.0.113.50"}).context["rows"]
+    # Unfiltered: field changes (the seed's users, roles) are listed with field labels.
+    rows = client.get(url, {"action": "1"}).context["rows"]
+    assert any("角色: add" in str(cell) for row in rows for cell in row)
     count = LogEntry.objects.count()
     response = client.post(url, {"action": "multi_delete", "pk": list(LogEntry.objects.values_list("pk", flat=True))})
     assert response.status_code == 302
