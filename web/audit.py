@@ -28,7 +28,21 @@ EVENTS = {
     "sessions_ended": _("Sessions ended"),
     "class_change_approved": _("Class change approved"),
     "class_change_rejected": _("Class change rejected"),
+    # The business events of the customer event log (web.services.events), one entry per change.
+    "customer_claimed": _("Customers claimed"),
+    "customer_assigned": _("Customers assigned"),
+    "customer_reassigned": _("Customers reassigned"),
+    "customer_released": _("Customers released"),
+    "customer_returned": _("Customers returned automatically"),
+    "customer_payment_confirmed": _("Payment confirmed"),
+    "customer_payment_rejected": _("Payment rejected"),
 }
+
+#: Customer event kinds (CustomerEvent.Kind values) that are also audit events: moves between
+#: pools and payment decisions. Field changes of customers and payments are auditlog's own.
+AUDITED_CUSTOMER_EVENTS = frozenset(
+    {"claimed", "assigned", "reassigned", "released", "returned", "payment_confirmed", "payment_rejected"}
+)
 
 
 def register_models() -> None:
@@ -67,7 +81,7 @@ def audit_event(
     assert event in EVENTS, f"unknown audit event {event!r}"  # noqa: S101 - a programming error
     if target is not None:
         content_type = ContentType.objects.get_for_model(target)
-        object_pk, object_id, object_repr = str(target.pk), target.pk, str(target)[:200]
+        object_pk, object_id, object_repr = str(target.pk), target.pk, (target_repr or str(target))[:200]
     else:
         from web.models import UserInfo
 
@@ -83,4 +97,31 @@ def audit_event(
         remote_addr=remote_addr,
         changes_text=detail[:1000],
         additional_data={"event": event, **data},
+    )
+
+
+def audit_customer_events(*, kind: str, customer_ids: list[int], actor=None, detail: dict | None = None) -> None:
+    """One audit entry for a change of ``kind`` to ``customer_ids`` (a claim of 20 customers is one entry).
+
+    Called by ``web.services.events`` in the change's transaction; kinds outside
+    ``AUDITED_CUSTOMER_EVENTS`` are not audited here.
+    """
+    if kind not in AUDITED_CUSTOMER_EVENTS or not customer_ids:
+        return
+    from web.models import Customer
+
+    ids = sorted(customer_ids)
+    reason = (detail or {}).get("reason") or (detail or {}).get("rule") or ""
+    if len(ids) == 1:
+        label = _("customer #%(id)d") % {"id": ids[0]}
+    else:
+        label = _("%(count)d customers") % {"count": len(ids)}
+    audit_event(
+        event=f"customer_{kind}",
+        actor=actor,
+        target=Customer(pk=ids[0]),  # the (first) customer: the entry is about customers, not users
+        target_repr=str(label),
+        detail=str(reason),
+        customer_ids=ids[:1000],
+        customer_count=len(ids),
     )

@@ -2,7 +2,9 @@
 
 Every service that changes a customer calls one of these two functions inside its own
 transaction, right after the change, so an event exists exactly when the change committed
-(a refused or rolled-back change leaves no event). Views never write events.
+(a refused or rolled-back change leaves no event). Views never write events. Moves between the
+pools and payment decisions are also recorded in the audit trail (``web.audit``), one entry per
+change, in the same transaction.
 
 ``detail`` holds plain JSON values only (ids, names, amounts, reasons, rule names); the
 customer page renders them escaped.
@@ -16,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from web.audit import audit_customer_events
 from web.models import Customer, CustomerEvent, UserInfo
 
 Kind = CustomerEvent.Kind
@@ -52,7 +55,7 @@ def customer_event_record(
     """
     _require_transaction()
     customer_id = customer if isinstance(customer, int) else customer.pk
-    return CustomerEvent.objects.create(
+    event = CustomerEvent.objects.create(
         customer_id=customer_id,
         kind=_kind(kind),
         actor=actor,
@@ -60,6 +63,8 @@ def customer_event_record(
         at=timezone.now(),
         detail=dict(detail or {}),
     )
+    audit_customer_events(kind=kind, customer_ids=[customer_id], actor=actor, detail=event.detail)
+    return event
 
 
 def customer_events_record(
@@ -100,6 +105,7 @@ def customer_events_record(
         for customer_id in customer_ids
     ]
     CustomerEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+    audit_customer_events(kind=kind, customer_ids=[event.customer_id for event in events], actor=actor, detail=shared)
     return len(events)
 
 
