@@ -10,7 +10,6 @@ import django
 
 def main(cap: int) -> None:
     django.setup()
-    from django.apps import apps
     from django.db.models import Count, Q
 
     from web.models import ClassList, Customer, PaymentRecord, Student
@@ -59,12 +58,27 @@ def main(cap: int) -> None:
     line(students_twice == 0, f"each customer has at most one student record ({students_twice})")
     line(ClassList.objects.exists(), "the demo classes exist")
 
-    if apps.is_installed("web") and "customerevent" in {
-        m._meta.model_name for m in apps.get_app_config("web").get_models()
-    }:
-        event = apps.get_model("web", "CustomerEvent")
-        line(event.objects.exists(), "the event log was written (detailed owner checks: issue 12's log)")
-    else:
-        print("SKIPPED the event log does not exist in this build")
+    # The event log agrees with the owners: for every customer whose pool changed (claim, assign,
+    # reassign, release, automatic return), the latest such event names its holder of now
+    # (released and returned: nobody). A change committed without its event, or an event of a
+    # change rolled back, breaks it.
+    from django.db.models import OuterRef, Subquery
+
+    from web.models import CustomerEvent
+
+    moves = ["claimed", "assigned", "reassigned", "released", "returned"]
+    latest = CustomerEvent.objects.filter(customer=OuterRef("pk"), kind__in=moves).order_by("-at", "-id")
+    moved = Customer.objects.annotate(
+        last_kind=Subquery(latest.values("kind")[:1]), last_consultant=Subquery(latest.values("consultant")[:1])
+    ).filter(last_kind__isnull=False)
+    disagree = [
+        pk
+        for pk, holder, kind, named in moved.values_list("pk", "consultant", "last_kind", "last_consultant")
+        if holder != (None if kind in ("released", "returned") else named)
+    ]
+    line(
+        not disagree,
+        f"the event log names the holder of each of {moved.count()} moved customers ({disagree[:10] or 'all agree'})",
+    )
     held = Customer.objects.filter(consultant__isnull=False).count()
     print(f"INFO    customers {Customer.objects.count()}, held {held}, payments confirmed {confirmed.count()}")
