@@ -14,10 +14,9 @@ from web.handlers.approval import (
     confirm_decision,
     display_confirm_date,
     keep_list_and_actions,
-    keep_urls,
 )
 from web.handlers.payment_check import decision_message
-from web.handlers.talkrecord import my_student
+from web.handlers.talkrecord import my_students
 from web.models import ClassChange
 from web.services.class_changes import class_change_apply, class_change_approve, class_change_reject
 
@@ -25,7 +24,9 @@ from web.services.class_changes import class_change_apply, class_change_approve,
 class ClassChangeHandler(StarkHandler):
     """One student's applications, filed by their class teacher."""
 
-    route_prefix = "<int:student_id>/"
+    #: The student of the URL, one of the class teacher's (404 otherwise, on every page).
+    parent_kwarg = "student_id"
+    pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = [
@@ -49,16 +50,11 @@ class ClassChangeHandler(StarkHandler):
     ]
     model_form_class = ClassChangeForm
 
-    def get_urls(self):
-        return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_add_url_name()})
+    def get_parent_queryset(self, request: HttpRequest):
+        return my_students(request)
 
-    def get_queryset(self, request: HttpRequest, *args, student_id: int, **kwargs):
-        return ClassChange.objects.filter(student=my_student(request, student_id))
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["student"] = my_student(request, kwargs["student_id"])
-        return context
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return ClassChange.objects.all()  # stark narrows it to the URL's student
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Transfer and repeat applications of %(student)s") % {"student": context["student"]}
@@ -72,7 +68,7 @@ class ClassChangeHandler(StarkHandler):
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
-        return form.for_student(my_student(request, kwargs["student_id"]))
+        return form.for_student(self.get_parent(request))
 
     def save(self, request: HttpRequest, form: ClassChangeForm, is_update: bool, *args, **kwargs) -> ClassChange:
         data = form.cleaned_data

@@ -7,10 +7,6 @@ consultant and date are set by the server (``web.services.customers``).
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -24,38 +20,23 @@ from web.services.customers import consult_record_add, consult_record_edit
 
 
 class ConsultRecordHandler(StarkHandler):
-    route_prefix = "<int:customer_id>/"
+    #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
+    parent_kwarg = "customer_id"
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "note", "consultant", StarkHandler.display_edit_del]
     order_list = ["-date", "-id"]
     model_form_class = ConsultRecordForm
 
-    def get_customer(self, request: HttpRequest, customer_id: int) -> Customer:
-        """The customer of the URL, if it is in the current user's private pool; else 404."""
-        try:
-            return customers_private(consultant=request.user).get(pk=customer_id)
-        except Customer.DoesNotExist as exc:
-            raise Http404(gettext("No such customer in your private pool.")) from exc
-
-    def wrap(self, view: Callable) -> Callable:
-        @functools.wraps(view)
-        def mine_only(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            request.stark_customer = self.get_customer(request, kwargs["customer_id"])
-            return view(request, *args, **kwargs)
-
-        # stark's wrap checks the permission first: no permission → 403, foreign customer → 404.
-        return super().wrap(mine_only)
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return customers_private(consultant=request.user)
 
     def get_queryset(self, request: HttpRequest, *args, customer_id: int, **kwargs) -> QuerySet:
         return consult_records_private(consultant=request.user, customer_id=customer_id)
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict[str, Any]:
-        return {**super().get_context(request, *args, **kwargs), "customer": getattr(request, "stark_customer", None)}
-
     def _titled(self, response: HttpResponse, request: HttpRequest, text: str) -> HttpResponse:
         if isinstance(response, TemplateResponse) and response.context_data is not None:
-            response.context_data["title"] = text % {"customer": request.stark_customer}
+            response.context_data["title"] = text % {"customer": self.get_parent(request)}
         return response
 
     def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -1,23 +1,21 @@
 """Payment applications of one of the consultant's own customers (缴费申请)."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from web.forms.payments import PaymentApplyForm
-from web.handlers.approval import display_confirm_date, keep_urls
+from web.handlers.approval import display_confirm_date
 from web.models import Customer, PaymentRecord
+from web.selectors.customers import customers_private
 from web.services.payments import payment_apply
 
 
-def own_customer(request: HttpRequest, customer_id: int) -> Customer:
-    """The customer ``customer_id`` if it is in the current user's private pool, else 404."""
-    return get_object_or_404(Customer, pk=customer_id, consultant_id=request.user.pk)
-
-
 class PaymentRecordHandler(StarkHandler):
-    route_prefix = "<int:customer_id>/"
+    #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
+    parent_kwarg = "customer_id"
+    pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = [
@@ -34,16 +32,11 @@ class PaymentRecordHandler(StarkHandler):
     list_select_related = ["class_list__course", "class_list__school", "confirm_user"]
     model_form_class = PaymentApplyForm
 
-    def get_urls(self):
-        return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_add_url_name()})
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return customers_private(consultant=request.user)
 
-    def get_queryset(self, request: HttpRequest, *args, customer_id: int, **kwargs):
-        return PaymentRecord.objects.filter(customer=own_customer(request, customer_id))
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["customer"] = own_customer(request, kwargs["customer_id"])
-        return context
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return PaymentRecord.objects.all()  # stark narrows it to the URL's customer
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Payment applications of %(customer)s") % {"customer": context["customer"]}
@@ -57,7 +50,7 @@ class PaymentRecordHandler(StarkHandler):
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
-        return form.for_customer(own_customer(request, kwargs["customer_id"]))
+        return form.for_customer(self.get_parent(request))
 
     def save(self, request: HttpRequest, form: PaymentApplyForm, is_update: bool, *args, **kwargs) -> PaymentRecord:
         data = form.cleaned_data

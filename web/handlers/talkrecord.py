@@ -1,38 +1,33 @@
 """Talk records (谈话记录): a class teacher's own records with a student of their classes."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from web.forms.teaching import TalkRecordForm
-from web.handlers.approval import keep_urls
 from web.models import Student, TalkRecord
 from web.services.talks import students_of_class_teacher, talk_records_of
 
 
-def my_student(request: HttpRequest, student_id: int) -> Student:
-    """The student ``student_id`` if they are in one of the current user's classes, else 404."""
-    return get_object_or_404(students_of_class_teacher(user=request.user).select_related("customer"), pk=student_id)
+def my_students(request: HttpRequest) -> QuerySet[Student]:
+    """The students of the current user's classes: the parents of their talk records and applications."""
+    return students_of_class_teacher(user=request.user).select_related("customer")
 
 
 class TalkRecordHandler(StarkHandler):
-    route_prefix = "<int:student_id>/"
+    #: The student of the URL, one of the class teacher's (404 otherwise, on every page).
+    parent_kwarg = "student_id"
+    pages = ("list", "add", "change")
     list_display = ["date", "topic", "content", StarkHandler.display_edit]
     model_form_class = TalkRecordForm
     order_list = ["-date", "-id"]
 
-    def get_urls(self):
-        names = {self.get_list_url_name(), self.get_add_url_name(), self.get_change_url_name()}
-        return keep_urls(super().get_urls(), names)
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet[Student]:
+        return my_students(request)
 
-    def get_queryset(self, request: HttpRequest, *args, student_id: int, **kwargs):
-        return talk_records_of(user=request.user, student=my_student(request, student_id))
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["student"] = my_student(request, kwargs["student_id"])
-        return context
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return talk_records_of(user=request.user, student=self.get_parent(request))
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Talk records with %(student)s") % {"student": context["student"]}
@@ -46,6 +41,5 @@ class TalkRecordHandler(StarkHandler):
 
     def save(self, request: HttpRequest, form: TalkRecordForm, is_update: bool, *args, **kwargs) -> TalkRecord:
         if not is_update:
-            form.instance.student = my_student(request, kwargs["student_id"])
-            form.instance.teacher = request.user
+            form.instance.teacher = request.user  # the student is the URL's, set by stark
         return form.save()
