@@ -1,7 +1,7 @@
 """Shared pieces of the approval lists (payments, class changes) and the nested record pages."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from stark.display import field_html
-from stark.search import BoundOption, FilterLink, Option
+from stark.search import Option
 from web.selectors.teaching import classes_visible_condition
 
 
@@ -38,60 +38,14 @@ def display_confirm_date(handler, request: HttpRequest, obj=None, is_header: boo
 display_confirm_date.order_field = "confirm_date"
 
 
-class RelatedOption(Option):
-    """An FK / M2M combined-search row whose choices are loaded with ``select_related``.
-
-    ``str(klass)`` of a class reads its course: without the join every offered class
-    would cost one query.
-    """
-
-    def __init__(self, field: str, select_related: tuple[str, ...] = (), **kwargs) -> None:
-        super().__init__(field, **kwargs)
-        self.select_related = select_related
-
-    def get_items(self, model_field, request: HttpRequest, *args, **kwargs) -> list:
-        related = (
-            model_field.related_model._default_manager.select_related(*self.select_related)
-            .complex_filter(model_field.get_limit_choices_to())
-            .filter(self.get_db_condition(request, *args, **kwargs))
-        )
-        return [(obj, obj.pk) for obj in related]
-
-
 #: The class filter of the enrolment and teaching lists; ``visible_only``: a class teacher is
 #: offered only their own classes (web.selectors.teaching).
-def class_option(field: str, visible_only: bool = False) -> RelatedOption:
+def class_option(field: str, visible_only: bool = False) -> Option:
     def own_classes(request: HttpRequest, *args, **kwargs) -> Q:
         return classes_visible_condition(user=request.user)
 
-    return RelatedOption(field, select_related=("course", "school"), db_condition=own_classes if visible_only else None)
-
-
-class DefaultOption(Option):
-    """A single-choice combined-search row with a value selected when the URL names none.
-
-    ``?field=`` (the parameter present but empty) is "all": that is what the "All" link sends,
-    so the default applies only to a list opened without any choice for this field.
-    """
-
-    def __init__(self, field: str, default: str, **kwargs) -> None:
-        super().__init__(field, is_multi=False, **kwargs)
-        self.default = default
-
-    def bind(self, model, request: HttpRequest, *args, **kwargs) -> BoundOption:
-        bound = super().bind(model, request, *args, **kwargs)
-        if self.field not in request.GET:
-            bound.selected = [self.default]
-        return _DefaultBoundOption(**{f.name: getattr(bound, f.name) for f in fields(bound)})
-
-
-class _DefaultBoundOption(BoundOption):
-    def build_links(self, query) -> None:
-        super().build_links(query)
-        params = query.copy()
-        params.pop("page", None)
-        params[self.name] = ""
-        self.links[0] = FilterLink(self.links[0].text, "?" + params.urlencode(), not self.selected)
+    # A class reads its course and campus: joined, or every offered class would cost two queries.
+    return Option(field, select_related=("course", "school"), db_condition=own_classes if visible_only else None)
 
 
 def keep_urls(urls: list[URLPattern], names: set[str]) -> list[URLPattern]:

@@ -6,11 +6,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import DefaultOption, Option
 from web.forms.teaching import ClassChangeForm
 from web.handlers.approval import (
     Decision,
-    DefaultOption,
     confirm_decision,
     display_confirm_date,
     keep_list_and_actions,

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.display import export_value
 from stark.handlers import StarkHandler, action
-from stark.search import Option
+from stark.search import DefaultOption, Option
 from web.handlers.approval import (
     Decision,
-    DefaultOption,
     class_option,
     confirm_decision,
     display_confirm_date,

@@ -1,0 +1,48 @@
+"""stark's DefaultOption (a value chosen when the URL names none) and Option(select_related=...)."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from stark.search import DefaultOption, Option
+from tests.stark.factories import BookFactory, PublisherFactory
+from tests.stark.testapp.models import Book, Chapter
+
+pytestmark = pytest.mark.django_db
+
+
+def bind(option, query: dict):
+    bound = option.bind(Book, RequestFactory().get("/", query))
+    bound.build_links(RequestFactory().get("/", query).GET)
+    return bound
+
+
+def test_default_option_selects_its_default_when_the_url_names_none():
+    bound = bind(DefaultOption("status", default="draft"), {})
+    assert bound.selected == ["draft"]
+    BookFactory(status="draft")
+    BookFactory(status="published")
+    assert list(bound.filter(Book.objects.all()).values_list("status", flat=True)) == ["draft"]
+
+
+def test_default_option_all_link_sends_an_empty_value_that_shows_every_row():
+    bound = bind(DefaultOption("status", default="draft"), {})
+    all_link = bound.links[0]
+    assert all_link.url == "?status=" and not all_link.is_active
+    shown = bind(DefaultOption("status", default="draft"), {"status": ""})
+    assert shown.selected == [] and shown.links[0].is_active
+
+
+def test_default_option_keeps_a_value_the_url_chose():
+    assert bind(DefaultOption("status", default="draft"), {"status": "published"}).selected == ["published"]
+
+
+def test_select_related_loads_the_choices_with_their_relation_in_one_query():
+    for n in range(3):
+        BookFactory(title=f"book {n}", publisher=PublisherFactory(name=f"publisher {n}"))
+    option = Option("book", select_related=("publisher",), text_func=lambda book: f"{book} / {book.publisher}")
+    with CaptureQueriesContext(connection) as queries:
+        bound = option.bind(Chapter, RequestFactory().get("/"))
+    assert [text for _value, _lookup, text in bound.choices] == [f"book {n} / publisher {n}" for n in range(3)]
+    assert len(queries) == 1
