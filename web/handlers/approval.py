@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -46,17 +46,6 @@ def class_option(field: str, visible_only: bool = False) -> Option:
 
     # A class reads its course and campus: joined, or every offered class would cost two queries.
     return Option(field, select_related=("course", "school"), db_condition=own_classes if visible_only else None)
-
-
-def keep_urls(urls: list[URLPattern], names: set[str]) -> list[URLPattern]:
-    """Only the URL patterns named in ``names`` (drops the standard pages a handler does not offer)."""
-    return [url for url in urls if getattr(url, "name", None) in names]
-
-
-def keep_list_and_actions(handler, urls: list[URLPattern]) -> list[URLPattern]:
-    """The URLs of an approval list: the list and its batch actions, no add / change / delete pages."""
-    names = {handler.get_list_url_name(), *(handler.get_url_name(f.action_name) for f in handler.action_list)}
-    return keep_urls(urls, names)
 
 
 # ---------------------------------------------------------------------- decision confirmation

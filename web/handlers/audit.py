@@ -13,7 +13,6 @@ from stark.display import field_html
 from stark.handlers import StarkHandler
 from stark.search import BoundOption, DateRangeOption, Option
 from web.audit import EVENTS
-from web.handlers.approval import keep_urls
 from web.selectors.audit import audit_entries, audited_content_types
 
 
@@ -126,6 +125,5 @@ class AuditHandler(StarkHandler):
     def get_action_list(self, request: HttpRequest, *args, **kwargs) -> list:
         return []
 
-    def get_urls(self):
-        # The list only: no add, change or delete page exists for an audit record.
-        return keep_urls(super().get_urls(), {self.get_list_url_name()})
+    #: The list only: no add, change or delete page exists for an audit record.
+    pages = ("list",)

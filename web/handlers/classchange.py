@@ -12,7 +12,6 @@ from web.handlers.approval import (
     Decision,
     confirm_decision,
     display_confirm_date,
-    keep_list_and_actions,
 )
 from web.handlers.payment_check import decision_message
 from web.handlers.talkrecord import my_students
@@ -176,8 +175,8 @@ class ClassChangeCheckHandler(StarkHandler):
     #: Titled like its menu entry: the page decides on applications rather than listing them.
     list_title = _("Transfer and repeat approval")
 
-    def get_urls(self):
-        return keep_list_and_actions(self, super().get_urls())
+    #: The list and its decisions only.
+    pages = ("list",)
 
 
 def _for_page(queryset):

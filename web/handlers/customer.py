@@ -182,9 +182,8 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_public()
 
-    def get_urls(self) -> list:
-        # The public pool has no delete page: customers leave it by being claimed.
-        return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
+    #: No delete page: customers leave the public pool by being claimed.
+    pages = ("list", "add", "change")
 
     def extra_urls(self) -> list:
         return [
@@ -321,9 +320,8 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_private(consultant=request.user)
 
-    def get_urls(self) -> list:
-        # No delete: a consultant releases a customer to the public pool instead.
-        return [url for url in super().get_urls() if url.name != self.get_delete_url_name()]
+    #: No delete: a consultant releases a customer to the public pool instead.
+    pages = ("list", "add", "change")
 
     list_title = _("My customers")
     search_group = [*CustomerColumns.search_group, DueOption()]
@@ -498,15 +496,9 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_all()
 
-    def get_urls(self) -> list:
-        kept = {
-            self.get_list_url_name(),
-            self.get_export_url_name(),
-            self.get_url_name("detail"),
-            self.get_url_name("record"),
-            *(self.get_url_name(f.action_name) for f in self.action_list),
-        }
-        return [url for url in super().get_urls() if url.name in kept]
+    #: Read-only but for reassignment: the list (with its action and export), the customer page
+    #: and the follow-ups (extra_urls).
+    pages = ("list",)
 
     def extra_urls(self) -> list:
         return [

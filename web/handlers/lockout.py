@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
-from web.handlers.approval import keep_list_and_actions
 from web.services.security import lockout_release
 
 
@@ -48,5 +47,5 @@ class LockoutHandler(StarkHandler):
 
     action_list = [multi_unlock]
 
-    def get_urls(self):
-        return keep_list_and_actions(self, super().get_urls())
+    #: The list and its unlock action: lockouts are made by failed logins, never by hand.
+    pages = ("list",)

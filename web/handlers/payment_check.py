@@ -18,7 +18,6 @@ from web.handlers.approval import (
     class_option,
     confirm_decision,
     display_confirm_date,
-    keep_list_and_actions,
     money,
 )
 from web.handlers.customer_page import customer_link, customer_page
@@ -173,10 +172,8 @@ class PaymentCheckHandler(StarkHandler):
         "note",
     ]
 
-    def get_urls(self):
-        urls = super().get_urls()
-        export = [url for url in urls if getattr(url, "name", None) == self.get_export_url_name()]
-        return [*keep_list_and_actions(self, urls), *export, *self.extra_urls()]
+    #: The list, its decisions, its export and the customer page (extra_urls) only.
+    pages = ("list",)
 
     def extra_urls(self) -> list:
         return [

@@ -6,7 +6,6 @@ from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from web.forms.students import ScoreRecordForm
-from web.handlers.approval import keep_urls
 from web.models import ScoreRecord, Student
 from web.selectors.teaching import students_visible
 from web.services.students import score_record_add
@@ -20,8 +19,8 @@ class ScoreRecordHandler(StarkHandler):
     list_select_related = ["user"]
     model_form_class = ScoreRecordForm
 
-    def get_urls(self):
-        return keep_urls(super().get_urls(), {self.get_list_url_name(), self.get_add_url_name()})
+    #: A score record is never edited or deleted: a mistake is corrected by another record.
+    pages = ("list", "add")
 
     def get_student(self, request: HttpRequest, student_id: int) -> Student:
         return get_object_or_404(students_visible(user=request.user).select_related("customer"), pk=student_id)

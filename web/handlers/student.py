@@ -10,7 +10,7 @@ from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import check_permission
 from web.forms.students import StudentChangeForm
-from web.handlers.approval import class_option, keep_urls
+from web.handlers.approval import class_option
 from web.models import StudyRecord
 from web.selectors.teaching import students_visible
 from web.services.attendance import attendance_counts
@@ -83,9 +83,8 @@ class StudentHandler(StarkHandler):
     has_export_btn = True
     export_list = ["id", display_name, "qq", "mobile", display_classes, "student_status", "score"]
 
-    def get_urls(self):
-        names = {self.get_list_url_name(), self.get_change_url_name(), self.get_export_url_name()}
-        return keep_urls(super().get_urls(), names)
+    #: Students come from payment applications: no add or delete page (the export comes with the list).
+    pages = ("list", "change")
 
     def render_form(self, request: HttpRequest, form, is_add: bool, *args, **kwargs):
         response = super().render_form(request, form, is_add, *args, **kwargs)
