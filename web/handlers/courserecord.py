@@ -6,9 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +27,8 @@ class CourseRecordHandler(StarkHandler):
     def display_attendance(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:
             return _("Attendance")
-        url = self.reverse_attendance_url(request, obj, *args, **kwargs)
+        # Carries the list's state, so saving the attendance returns to the list as it was left.
+        url = self.reverse_url(request, "attendance", *args, **{**kwargs, "course_record_id": obj.pk})
         if url is None:
             return ""
         return format_html(
@@ -85,15 +85,6 @@ class CourseRecordHandler(StarkHandler):
     # ------------------------------------------------------------------ batch attendance
     def get_attendance_url_name(self) -> str:
         return self.get_url_name("attendance")
-
-    def reverse_attendance_url(self, request: HttpRequest, obj: CourseRecord, *args, **kwargs) -> str | None:
-        url_name = self.get_attendance_url_name()
-        if not self.has_permission(request, url_name):
-            return None
-        url = reverse(self.full_url_name(url_name), kwargs={**kwargs, "course_record_id": obj.pk})
-        # Carry the list's state so saving the attendance returns to the list as it was left.
-        state = request.GET.urlencode()
-        return f"{url}?{urlencode({'_filter': state})}" if state else url
 
     def extra_urls(self):
         return [

@@ -458,7 +458,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
     def display_record(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Follow-ups")
-        url = self._reverse(request, self.get_url_name("record"), (), {"pk": obj.pk})
+        url = self.reverse_url(request, "record", pk=obj.pk)
         if url is None:
             return ""
         return format_html('<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, gettext("View"))

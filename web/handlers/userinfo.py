@@ -11,15 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from rbac.services.guard import AssignmentLockout
 from stark.handlers import StarkHandler
 from stark.search import Option
-from stark.utils import clean_query_string
 from web.forms.userinfo import UserInfoAddForm, UserInfoChangeForm, UserInfoResetPasswordForm
 from web.services.staff import staff_create, staff_has_records, staff_remove, staff_set_password, staff_update
 
@@ -28,7 +26,7 @@ class UserInfoHandler(StarkHandler):
     def display_reset_pwd(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs):
         if is_header:
             return gettext("Password")
-        url = self.reverse_reset_pwd_url(request, obj.pk)
+        url = self.reverse_url(request, "reset_pwd", pk=obj.pk)
         if url is None:
             return ""
         return format_html('<a href="{}"><i class="fa fa-key"></i> {}</a>', url, gettext("Reset"))
@@ -81,15 +79,6 @@ class UserInfoHandler(StarkHandler):
         return [
             path("<int:pk>/reset/password/", self.wrap(self.reset_pwd_view), name=self.get_reset_pwd_url_name()),
         ]
-
-    def reverse_reset_pwd_url(self, request: HttpRequest, pk: Any) -> str | None:
-        """The reset-password page of user ``pk``, carrying the list state (None if not permitted)."""
-        url_name = self.get_reset_pwd_url_name()
-        if not self.has_permission(request, url_name):
-            return None
-        url = reverse(self.full_url_name(url_name), kwargs={"pk": pk})
-        state = clean_query_string(request.GET["_filter"]) if "_filter" in request.GET else request.GET.urlencode()
-        return f"{url}?{urlencode({'_filter': state})}" if state else url
 
     def reset_pwd_view(self, request: HttpRequest, pk: Any, *args, **kwargs) -> HttpResponse:
         user = self.get_object(request, pk, *args, **kwargs)
