@@ -116,19 +116,6 @@ def daily_claim_limit() -> int:
     return settings.CUSTOMER_DAILY_CLAIM_LIMIT
 
 
-def _clean_ids(customer_ids: Iterable[int | str]) -> list[int]:
-    """Distinct positive integer ids, ascending; anything else is dropped (forged or stale input)."""
-    ids = set()
-    for value in customer_ids:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if number > 0:
-            ids.add(number)
-    return sorted(ids)
-
-
 def ordered_ids(customer_ids: Iterable[int | str]) -> list[int]:
     """Distinct positive integer ids in the order given (a list's order: first seen, first served)."""
     ids: dict[int, None] = {}
@@ -254,7 +241,7 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
 
     Only the consultant's own customers move; any other id (forged, stale) is reported, not touched.
     """
-    ids = _clean_ids(customer_ids)
+    ids = sorted(ordered_ids(customer_ids))  # a release has no order: rows by ascending id
     if not ids:
         return ReleaseResult()
     with transaction.atomic():
