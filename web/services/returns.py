@@ -9,10 +9,9 @@ The rules themselves (a read) are in ``web.selectors.returns``; two rules, each 
 Signed customers and the public pool are never touched. A customer "taken" before ``recv_date``
 existed counts from its entered date.
 
-Safe to run from cron on several machines at once. Each batch is one transaction that locks,
-in the module order of ``web.services.customers`` (the consultants' user rows, then the customer
-rows by ascending id), the customers a plain read picked, and re-checks the rules on the locked
-rows: a customer another run returned meanwhile is no longer private, and one claimed, reassigned
+Safe to run from cron on several machines at once. Each batch is one transaction that locks the
+customer rows a plain read picked, by ascending id (``web.services.locks``), and re-checks the
+rules on the locked rows: a customer another run returned meanwhile is no longer private, and one claimed, reassigned
 or followed up meanwhile no longer matches, so it is left alone. Batches are bounded
 (``batch_size``) and walk the ids upwards, so the run ends even when rows keep being skipped.
 """
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from web.models import Customer, CustomerEvent, UserInfo
+from web.models import Customer, CustomerEvent
 from web.selectors.returns import RULE_NO_FOLLOW_UP, RULE_NOT_SIGNED, ReturnRules, customers_to_return
 from web.services.events import customer_events_record
 from web.services.locks import lock_customers, run_with_retry
@@ -52,26 +51,23 @@ class ReturnResult:
 _ROW_FIELDS = ("pk", "consultant_id", "status", "recv_date", "last_consult_date", "date")
 
 
+def _rule_of(rules: ReturnRules, row: dict) -> str | None:
+    """The rule that returns the customer read as ``row`` (one of ``_ROW_FIELDS``), or None."""
+    return rules.rule_for(**{name: row[name] for name in _ROW_FIELDS if name != "pk"})
+
+
 def _return_batch(*, rules: ReturnRules, ids: list[int], result: ReturnResult) -> None:
     with transaction.atomic():
-        consultant_ids = sorted(
-            set(Customer.objects.filter(pk__in=ids, consultant__isnull=False).values_list("consultant_id", flat=True))
+        consultant_ids = set(
+            Customer.objects.filter(pk__in=ids, consultant__isnull=False).values_list("consultant_id", flat=True)
         )
-        # The module's lock order: the consultants' rows first (ascending), then the customers'.
-        list(UserInfo.objects.select_for_update().filter(pk__in=consultant_ids).order_by("pk").values_list("pk"))
         lock_customers(ids)
         rows = Customer.objects.filter(pk__in=ids).order_by("pk").values(*_ROW_FIELDS)
         returned: dict[int, tuple[int, str]] = {}
         for row in rows:
             if row["consultant_id"] not in consultant_ids:
-                continue  # taken by a consultant whose row we do not hold: it changed meanwhile, it wins
-            rule = rules.rule_for(
-                status=row["status"],
-                consultant_id=row["consultant_id"],
-                recv_date=row["recv_date"],
-                last_consult_date=row["last_consult_date"],
-                date=row["date"],
-            )
+                continue  # moved to another consultant between the read and the lock: that change wins
+            rule = _rule_of(rules, row)
             if rule:
                 returned[row["pk"]] = (row["consultant_id"], rule)
         if not returned:
@@ -107,13 +103,7 @@ def customers_return_idle(
     matching = customers_to_return(rules)
     if dry_run:
         for row in matching.values(*_ROW_FIELDS).iterator(chunk_size=2000):
-            rule = rules.rule_for(
-                status=row["status"],
-                consultant_id=row["consultant_id"],
-                recv_date=row["recv_date"],
-                last_consult_date=row["last_consult_date"],
-                date=row["date"],
-            )
+            rule = _rule_of(rules, row)
             result.per_consultant[row["consultant_id"]] += 1
             result.per_rule[rule] += 1
         return result
