@@ -11,5 +11,5 @@ DATABASES = sqlite("standalone_rbac")  # noqa: F405
 RBAC_WHITELIST = ["login", "logout", "health"]
 RBAC_LOGIN_ONLY = ["home", "password_change"]
 RBAC_WHITELIST_PATHS = ["/" + STATIC_URL]  # noqa: F405
-# The host's base.html shows rbac's menu and breadcrumb.
-TEMPLATES[0]["DIRS"] = [HERE / "templates_rbac"]  # noqa: F405
+# The host's base.html shows rbac's menu and breadcrumb (found first); the login page is shared.
+TEMPLATES[0]["DIRS"] = [HERE / "templates_rbac", HERE / "templates"]  # noqa: F405
