@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import functools
 import html
-import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
@@ -32,21 +30,20 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from stark import form_tokens
+from stark.changelist import ChangeList, Column, bind, unbound
 from stark.deletion import summarise_deletion
-from stark.display import export_converter, export_value, field_html, field_text, neutralise_cell
+from stark.display import export_converter, export_value, field_text, neutralise_cell
 from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
-from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
 from stark.search import IcontainsSearch
-from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
+from stark.utils import PostedPks, check_permission, check_scope, clean_query_string, safe_local_url
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -65,14 +62,6 @@ def action(label: str, name: str | None = None) -> Callable:
         return func
 
     return decorator
-
-
-@dataclass
-class Column:
-    header: Any
-    field_name: str | None  # set for model-field columns
-    display: Callable | None  # bound display function for callable columns
-    sort_key: str | None  # the ``o`` value sorting by this column, None when not sortable
 
 
 class StarkHandler:
@@ -131,6 +120,8 @@ class StarkHandler:
     scope_lookups: dict[str, str] = {}
     #: The add page carries a one-use token: a double click or a browser resubmit saves one row.
     form_token: bool = False
+    #: The per-request list pipeline (``stark.changelist.ChangeList``); subclass it to change a step.
+    changelist_class: type[ChangeList] = ChangeList
     #: Explicit templates (else ``stark/<app>/<model>/[<prefix>/]<kind>.html``, then ``stark/<kind>.html``).
     list_template: str | None = None
     form_template: str | None = None
@@ -393,7 +384,8 @@ class StarkHandler:
             return list(self.export_list)
         builtins = {StarkHandler.display_checkbox, StarkHandler.display_edit, StarkHandler.display_del}
         builtins.add(StarkHandler.display_edit_del)
-        return [c for c in self.get_list_display(request, *args, **kwargs) if _unbound(c) not in builtins]
+        list_display = self.get_changelist(request, *args, **kwargs).list_display
+        return [c for c in list_display if unbound(c) not in builtins]
 
     def save(self, request: HttpRequest, form: forms.BaseForm, is_update: bool, *args, **kwargs) -> Any:
         """Save a valid add/change form; set server-side fields on ``form.instance`` before calling super.
@@ -488,227 +480,31 @@ class StarkHandler:
         return format_html("{} {}", *links)
 
     # ------------------------------------------------------------------ list pipeline
-    def get_columns(self, request: HttpRequest, *args, **kwargs) -> list[Column]:
-        """The visible columns: built-in ones the permission hook rules out are dropped entirely."""
-        may_change = self.has_permission(request, self.get_change_url_name())
-        may_delete = self.has_permission(request, self.get_delete_url_name())
-        has_actions = bool(self.get_allowed_actions(request, *args, **kwargs))
-        entries = self.get_list_display(request, *args, **kwargs)
-        if has_actions and StarkHandler.display_checkbox not in map(_unbound, entries):
-            entries = [StarkHandler.display_checkbox, *entries]
-        columns = []
-        for entry in entries:
-            func = _unbound(entry)
-            if func is StarkHandler.display_checkbox and not has_actions:
-                continue
-            if func is StarkHandler.display_edit and not may_change:
-                continue
-            if func is StarkHandler.display_del and not may_delete:
-                continue
-            if func is StarkHandler.display_edit_del and not (may_change or may_delete):
-                continue
-            columns.append(self._make_column(request, entry, *args, **kwargs))
-        return columns
-
-    def _make_column(self, request: HttpRequest, entry: str | Callable, *args, **kwargs) -> Column:
-        if isinstance(entry, str):
-            try:
-                model_field = self.opts.get_field(entry)
-            except FieldDoesNotExist as exc:
-                raise FieldDoesNotExist(
-                    f"{type(self).__name__}.list_display: {self.model.__name__} has no field {entry!r}; "
-                    "use a display function for computed columns."
-                ) from exc
-            sortable = model_field.concrete and not model_field.many_to_many
-            return Column(str(capfirst(model_field.verbose_name)), entry, None, entry if sortable else None)
-        display = _bind(self, entry)
-        # A header from format_html stays safe; anything else is escaped by the template.
-        header = display(request, None, True, *args, **kwargs)
-        return Column(header, None, display, getattr(entry, "order_field", None))
+    def get_changelist(self, request: HttpRequest, *args, **kwargs) -> ChangeList:
+        """This request's list (columns, filters, rows, actions), built once per request and handler."""
+        changelists = request.__dict__.setdefault("_stark_changelists", {})
+        if self not in changelists:
+            changelists[self] = self.changelist_class(self, request, *args, **kwargs)
+        return changelists[self]
 
     def get_list_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
-        """The scoped queryset with combined search and fuzzy search applied (not yet ordered)."""
-        return self.filter_queryset(request, self.bind_search_group(request, *args, **kwargs), *args, **kwargs)
-
-    def filter_queryset(self, request: HttpRequest, search_group: list, *args, **kwargs) -> QuerySet:
-        """Scope → combined search (options AND-ed) → fuzzy search on ``q``."""
-        queryset = self.get_scoped_queryset(request, *args, **kwargs)
-        for bound in search_group:
-            queryset = bound.filter(queryset)
-        q = request.GET.get("q", "").strip()
-        backend = self.get_search_backend(request, *args, **kwargs)
-        return backend.apply(queryset, self.get_search_list(request, *args, **kwargs), q)
-
-    def bind_search_group(self, request: HttpRequest, *args, **kwargs) -> list:
-        return [
-            option.bind(self.model, request, *args, **kwargs)
-            for option in self.get_search_group(request, *args, **kwargs)
-        ]
-
-    def get_sort_keys(self, columns: list[Column]) -> set[str]:
-        return {column.sort_key for column in columns if column.sort_key}
-
-    def apply_ordering(
-        self, request: HttpRequest, queryset: QuerySet, sort_keys: set[str], *args, **kwargs
-    ) -> QuerySet:
-        ordering = list(self.get_order_list(request, *args, **kwargs))
-        requested = request.GET.get("o", "")
-        key = requested.removeprefix("-")
-        if key in sort_keys:
-            ordering = [requested.replace(key, self.sort_by.get(key, key), 1), *ordering]
-        return queryset.order_by(*self._total_ordering(ordering))
-
-    def _total_ordering(self, ordering: list) -> list:
-        """``ordering`` up to its first unique key, or with the pk appended when it has none.
-
-        A unique last key makes pages stable: rows with equal sort values never swap pages. Keys
-        after a unique one never decide anything; dropping them lets the database read that
-        column's unique index in order (e.g. sorting by QQ) instead of sorting every row.
-        """
-        for index, key in enumerate(ordering):
-            if not isinstance(key, str):
-                continue
-            name = key.removeprefix("-")
-            if name == "pk":
-                return ordering[: index + 1]
-            try:
-                model_field = self.opts.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if model_field.concrete and (model_field.primary_key or (model_field.unique and not model_field.null)):
-                return ordering[: index + 1]
-        return [*ordering, "pk"]
-
-    def apply_related(self, request: HttpRequest, queryset: QuerySet, fields: list, *args, **kwargs) -> QuerySet:
-        """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant."""
-        select = list(self.list_select_related)
-        prefetch = list(self.list_prefetch_related)
-        for entry in fields:
-            if not isinstance(entry, str):
-                continue
-            model_field = self.opts.get_field(entry)
-            if model_field.many_to_many:
-                prefetch.append(entry)
-            elif model_field.is_relation and model_field.concrete:
-                select.append(entry)
-        if select:
-            queryset = queryset.select_related(*dict.fromkeys(select))
-        if prefetch:
-            queryset = queryset.prefetch_related(*dict.fromkeys(prefetch))
-        return queryset
-
-    def render_cell(self, request: HttpRequest, column: Column, obj: models.Model, *args, **kwargs) -> SafeString:
-        if column.display is not None:
-            return format_html("{}", column.display(request, obj, False, *args, **kwargs))
-        return field_html(obj, self.opts.get_field(column.field_name))
-
-    def get_headers(self, request: HttpRequest, columns: list[Column]) -> list[dict[str, Any]]:
-        current = request.GET.get("o", "")
-        headers = []
-        for column in columns:
-            header = {"text": column.header, "sort_url": None, "sorted": None}
-            if column.sort_key:
-                params = request.GET.copy()
-                params.pop("page", None)
-                if current == column.sort_key:
-                    params["o"], header["sorted"] = f"-{column.sort_key}", "asc"
-                elif current == f"-{column.sort_key}":
-                    params["o"], header["sorted"] = column.sort_key, "desc"
-                else:
-                    params["o"] = column.sort_key
-                header["sort_url"] = "?" + params.urlencode()
-            headers.append(header)
-        return headers
+        """The scoped rows with combined search and fuzzy search applied (not yet ordered)."""
+        return self.get_changelist(request, *args, **kwargs).queryset.all()
 
     def list_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
-            # The page's context first: a nested list looks up its parent there, and a parent
-            # outside the user's scope must refuse a POST with 404 exactly as it refuses a GET.
-            self.get_context(request, *args, **kwargs)
             return self.run_action(request, request.POST.get("action", ""), *args, **kwargs)
-        columns = self.get_columns(request, *args, **kwargs)
-        search_group = self.bind_search_group(request, *args, **kwargs)
-        queryset = self.filter_queryset(request, search_group, *args, **kwargs)
-        q = request.GET.get("q", "").strip()
-        search_list = self.get_search_list(request, *args, **kwargs)
-        if self.get_show_facets(request, *args, **kwargs):
-            self.add_facets(request, search_group, q, search_list, *args, **kwargs)
-        for bound in search_group:
-            bound.build_links(request.GET)
-
-        queryset = self.apply_ordering(request, queryset, self.get_sort_keys(columns), *args, **kwargs)
-        queryset = self.apply_related(
-            request, queryset, [c.field_name for c in columns if c.field_name], *args, **kwargs
-        )
-        paginator = StarkPaginator(
-            queryset,
-            self.get_per_page(request, *args, **kwargs),
-            count_cap=self.get_count_cap(request, *args, **kwargs),
-            want_exact=request.GET.get("count") == "exact",
-            exact_count_timeout=self.exact_count_timeout,
-        )
-        page = get_page(paginator, request.GET.get("page"))
-        rows = [[self.render_cell(request, column, obj, *args, **kwargs) for column in columns] for obj in page]
-
-        link_query = request.GET.copy()
-        link_query.pop("page", None)
-        link_query.pop("count", None)  # an exact count is asked for one page at a time
-        # A new search keeps the filters and the sort, and starts again from page 1.
-        hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
-        base_context = self.get_context(request, *args, **kwargs)
-        context = {
-            **base_context,
-            "title": self.get_list_title(request, base_context, *args, **kwargs),
-            "headers": self.get_headers(request, columns),
-            "rows": rows,
-            "page": page,
-            "page_links": page_links(page, link_query) if paginator.num_pages > 1 else [],
-            "total": paginator.count,
-            "total_floor": f"{paginator.count_floor:,}" if paginator.is_capped else None,
-            "exact_count_url": exact_count_url(request.GET) if paginator.is_capped else None,
-            "exact_timed_out": paginator.exact_timed_out,
-            "q": q,
-            "has_search": bool(search_list),
-            "search_hidden": hidden_for_search,
-            "search_group": search_group,
-            "actions": [(func.action_name, func.label) for func in self.get_allowed_actions(request, *args, **kwargs)],
-            "add_url": self.reverse_add_url(request, *args, **kwargs)
-            if self.get_has_add_btn(request, *args, **kwargs)
-            else None,
-            **self.get_export_context(request, paginator.count, *args, **kwargs),
-            "list_summary": self.get_list_summary(request, queryset, *args, **kwargs),
-            "page_nav": page_navigation(page, link_query) if paginator.num_pages > 1 else None,
-        }
+        context = self.get_changelist(request, *args, **kwargs).get_context()
         return TemplateResponse(request, self.get_template_names("list"), context)
 
-    def add_facets(self, request: HttpRequest, search_group: list, q: str, search_list: list, *args, **kwargs) -> None:
-        """Counts per value, each computed with every *other* filter applied (like Django admin)."""
-        backend = self.get_search_backend(request, *args, **kwargs)
-        base = backend.apply(self.get_scoped_queryset(request, *args, **kwargs), search_list, q)
-        for bound in search_group:
-            if bound.kind != "links":
-                continue
-            queryset = base
-            for other in search_group:
-                if other is not bound:
-                    queryset = other.filter(queryset)
-            bound.counts = bound.facet_counts(queryset)
-
     # ------------------------------------------------------------------ batch actions
-    def get_allowed_actions(self, request: HttpRequest, *args, **kwargs) -> list[Callable]:
-        """Actions the permission hook lets this request run (each checked by its own URL name)."""
-        return [
-            _bind(self, func)
-            for func in self.get_action_list(request, *args, **kwargs)
-            if self.has_permission(request, self.get_url_name(func.action_name))
-        ]
-
     def get_action_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         """The rows an action applies to: the ticked pks, or every row matching the list's filters."""
-        if request.POST.get("select_across") == "1":
-            return self.get_list_queryset(request, *args, **kwargs)
-        pks = clean_pks(self.model, request.POST.getlist("pk"))
-        return self.get_scoped_queryset(request, *args, **kwargs).filter(pk__in=pks)
+        return self.get_changelist(request, *args, **kwargs).action_queryset()
+
+    def get_posted_pks(self, request: HttpRequest, *args, **kwargs) -> PostedPks:
+        """The ticked rows' pks, cleaned once per request (malformed ones dropped and reported)."""
+        return self.get_changelist(request, *args, **kwargs).posted_pks
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
         # A nested list scopes by its parent in the URL: a foreign parent is 404 on POST as on GET.
@@ -716,7 +512,8 @@ class StarkHandler:
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"
-        func = next((f for f in self.get_action_list(request, *args, **kwargs) if f.action_name == action_name), None)
+        changelist = self.get_changelist(request, *args, **kwargs)
+        func = next((f for f in changelist.hook("get_action_list") if f.action_name == action_name), None)
         if func is None:
             messages.warning(request, gettext("Choose an action."))
             return HttpResponseRedirect(back)
@@ -726,7 +523,7 @@ class StarkHandler:
         if request.POST.get("select_across") != "1" and not queryset.exists():
             messages.warning(request, gettext("Select at least one row."))
             return HttpResponseRedirect(back)
-        response = _bind(self, func)(request, queryset, *args, **kwargs)
+        response = bind(self, func)(request, queryset, *args, **kwargs)
         return response if isinstance(response, HttpResponse) else HttpResponseRedirect(back)
 
     def action_view(self, request: HttpRequest, *args, action_name: str, **kwargs) -> HttpResponse:
@@ -788,11 +585,9 @@ class StarkHandler:
 
     def export_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         """The filtered, sorted list (every page) as CSV, or XLSX with ``format=xlsx``, streamed."""
-        entries = self.get_export_list(request, *args, **kwargs)
-        columns = [self._make_column(request, entry, *args, **kwargs) for entry in entries]
-        list_columns = self.get_columns(request, *args, **kwargs)
-        queryset = self.get_list_queryset(request, *args, **kwargs)
-        queryset = self.apply_ordering(request, queryset, self.get_sort_keys(list_columns), *args, **kwargs)
+        changelist = self.get_changelist(request, *args, **kwargs)
+        columns = changelist.export_columns
+        queryset = changelist.ordered_queryset.all()
         headers = [html.unescape(strip_tags(str(column.header))) for column in columns]
         chunks = self.iter_export_chunks(request, columns, queryset, *args, **kwargs)
         filename = self.get_export_filename(request, *args, **kwargs)
@@ -814,18 +609,19 @@ class StarkHandler:
         model instances — with FK labels cached and M2M labels fetched once per chunk.
         """
         size = self.get_export_chunk_size(request, *args, **kwargs)
+        changelist = self.get_changelist(request, *args, **kwargs)
         try:
             if all(column.field_name for column in columns):
                 yield from _ValueRows(self.model, [column.field_name for column in columns]).chunks(queryset, size)
             else:
                 for pks in keyset_chunks(queryset, ["pk"], size):
                     ids = [row[0] for row in pks]
-                    objects = self.apply_related(request, queryset.filter(pk__in=ids), self._field_names(columns))
+                    objects = changelist.with_related(queryset.filter(pk__in=ids), self._field_names(columns))
                     by_pk = objects.order_by().in_bulk(ids)
                     yield [self._export_row(request, columns, by_pk[pk], *args, **kwargs) for pk in ids if pk in by_pk]
         except KeysetUnsupported:
             # An ordering keyset cannot follow (an expression): one query, read in chunks.
-            objects = self.apply_related(request, queryset, self._field_names(columns))
+            objects = changelist.with_related(queryset, self._field_names(columns))
             chunk = []
             for obj in objects.iterator(chunk_size=size):
                 chunk.append(self._export_row(request, columns, obj, *args, **kwargs))
@@ -1020,14 +816,3 @@ class _ValueRows:
         for source_id, target_id in links:
             by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
         return by_row
-
-
-def _unbound(entry: Any) -> Any:
-    return entry.__func__ if isinstance(entry, types.MethodType) else entry
-
-
-def _bind(handler: StarkHandler, entry: Callable) -> Callable:
-    """A display function or action taken from a class body, bound to ``handler``."""
-    if isinstance(entry, types.MethodType):
-        return entry
-    return types.MethodType(entry, handler)

@@ -63,19 +63,45 @@ def safe_local_url(request: HttpRequest, url: str | None) -> str | None:
     return url
 
 
-def clean_pks(model: type[models.Model], values: Iterable[str]) -> list[Any]:
-    """The primary keys of ``model`` among posted ``values``; a malformed or out-of-range one is dropped.
+def clean_pks(model: type[models.Model], values: Iterable[Any]) -> list[Any]:
+    """The distinct primary keys of ``model`` among ``values``, in their order; a malformed or
+    out-of-range one is dropped.
 
-    A tampered pk is ignored like one outside the user's queryset: neither may become a 500
-    (an integer beyond the column's range makes SQLite raise OverflowError in ``pk__in``).
+    The one cleaner of posted ids in stark and in the projects using it: a tampered pk is ignored
+    like one outside the user's queryset, and neither may become a 500 (an integer beyond the
+    column's range makes SQLite raise OverflowError in ``pk__in``).
     """
+    return list(_clean(model, values)[0])
+
+
+class PostedPks(list):
+    """Cleaned pks (a list, in the posted order) and how many posted values were rejected."""
+
+    def __init__(self, pks: Iterable[Any] = (), rejected: int = 0) -> None:
+        super().__init__(pks)
+        self.rejected = rejected
+
+
+def posted_pks(request: HttpRequest, model: type[models.Model], name: str = "pk") -> PostedPks:
+    """The pks posted as ``name`` (ticked rows), cleaned by ``clean_pks``; ``rejected`` counts the dropped ones."""
+    pks, rejected = _clean(model, request.POST.getlist(name))
+    return PostedPks(pks, rejected)
+
+
+def _clean(model: type[models.Model], values: Iterable[Any]) -> tuple[dict[Any, None], int]:
     pk_field = model._meta.pk
-    pks = []
+    pks: dict[Any, None] = {}
+    rejected = 0
     for raw in values:
         try:
             value = pk_field.to_python(raw)
             pk_field.run_validators(value)
-        except ValidationError:
+        except (ValidationError, TypeError):
+            rejected += 1
             continue
-        pks.append(value)
-    return pks
+        # No row ever has an automatic key below 1: such a value is malformed, not merely absent.
+        if value is None or (isinstance(pk_field, models.fields.AutoFieldMixin) and value < 1):
+            rejected += 1
+            continue
+        pks.setdefault(value)
+    return pks, rejected

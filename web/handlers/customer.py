@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import check_permission, clean_pks
+from stark.utils import check_permission
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
@@ -47,15 +47,10 @@ from web.services.customers import (
     customer_release,
     customer_update,
     daily_claim_limit,
-    ordered_ids,
     private_pool_cap,
     reclaim_cooldown_days,
 )
 from web.services.reassign import customer_reassign
-
-
-def _posted_ids(request: HttpRequest) -> list[str]:
-    return request.POST.getlist("pk")
 
 
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
@@ -106,12 +101,11 @@ class BatchRows:
 
     def __init__(self, handler: StarkHandler, request: HttpRequest, queryset: QuerySet, limit: int, *args, **kwargs):
         if request.POST.get("select_across") == "1":
-            columns = handler.get_columns(request, *args, **kwargs)
-            ordered = handler.apply_ordering(request, queryset, handler.get_sort_keys(columns), *args, **kwargs)
-            self.ids = list(ordered.values_list("pk", flat=True)[:limit])
+            ordering = handler.get_changelist(request, *args, **kwargs).ordering
+            self.ids = list(queryset.order_by(*ordering).values_list("pk", flat=True)[:limit])
             self.selected = max(queryset.count(), len(self.ids))
         else:
-            self.ids = ordered_ids(clean_pks(Customer, _posted_ids(request)))
+            self.ids = list(handler.get_posted_pks(request, *args, **kwargs))
             self.selected = len(self.ids)
         self.beyond = self.selected - len(self.ids)
 
@@ -245,7 +239,7 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
         # under a lock. No row data reaches the page through this queryset, only counts.
         if request.POST.get("select_across") == "1":
             return super().get_action_queryset(request, *args, **kwargs)
-        return customers_all().filter(pk__in=clean_pks(Customer, _posted_ids(request)))
+        return customers_all().filter(pk__in=self.get_posted_pks(request, *args, **kwargs))
 
     def report(self, request: HttpRequest, rows: BatchRows, result: ClaimResult, done_text: str, **params) -> None:
         """Tell the user how many were claimed or assigned, and why each of the others was not."""
@@ -415,7 +409,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     def get_action_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         queryset = super().get_action_queryset(request, *args, **kwargs)
         # Ticked ids of which none is mine: a forged request, answered like any foreign id.
-        if request.POST.get("select_across") != "1" and _posted_ids(request) and not queryset.exists():
+        if request.POST.get("select_across") != "1" and request.POST.getlist("pk") and not queryset.exists():
             raise Http404(gettext("No such customer in your private pool."))
         return queryset
 
@@ -527,7 +521,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         # Every ticked id, so the message can account for each (one deleted since counts too).
         if request.POST.get("select_across") == "1":
             return super().get_action_queryset(request, *args, **kwargs)
-        return customers_all().filter(pk__in=clean_pks(Customer, _posted_ids(request)))
+        return customers_all().filter(pk__in=self.get_posted_pks(request, *args, **kwargs))
 
     @action(_("Move to another consultant"), name="multi_reassign")
     def action_multi_reassign(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from stark.utils import clean_pks
 from web.models import CourseRecord, Student, StudyRecord
 from web.services.locks import retry_on_conflict
 
@@ -34,7 +35,7 @@ def attendance_generate(*, course_record_ids: Iterable[int]) -> AttendanceGenera
     keeps a concurrent run from failing on the unique (course_record, student) constraint; in
     that race ``created`` may count rows the other run inserted first (never a duplicate row).
     """
-    ids = {int(pk) for pk in course_record_ids}
+    ids = clean_pks(CourseRecord, course_record_ids)
     records = list(CourseRecord.objects.filter(pk__in=ids).values_list("pk", "class_object_id"))
     if not records:
         return AttendanceGenerateResult(created=0, course_records=0)
@@ -83,18 +84,18 @@ def attendance_save(*, course_record: CourseRecord, records: Mapping[int, str]) 
     bad_values = {value for value in records.values() if value not in valid_values}
     if bad_values:
         raise ValidationError(_("Unknown attendance value."), code="invalid_choice")
-    ids = {int(pk) for pk in records}
-    owned = set(StudyRecord.objects.filter(course_record=course_record, pk__in=ids).values_list("pk", flat=True))
-    if owned != ids:
+    cleaned = {pk: value for raw, value in records.items() for pk in clean_pks(StudyRecord, [raw])}
+    owned = set(StudyRecord.objects.filter(course_record=course_record, pk__in=cleaned).values_list("pk", flat=True))
+    if len(cleaned) != len(records) or owned != set(cleaned):
         raise ValidationError(_("Some records do not belong to this lesson."), code="foreign_record")
 
     by_value: dict[str, list[int]] = {}
-    for pk, value in records.items():
-        by_value.setdefault(value, []).append(int(pk))
+    for pk, value in cleaned.items():
+        by_value.setdefault(value, []).append(pk)
     # One UPDATE per attendance kind (at most five), not one per student.
     for value, pks in by_value.items():
         StudyRecord.objects.filter(pk__in=pks).update(record=value)
-    return AttendanceSaveResult(saved=len(ids))
+    return AttendanceSaveResult(saved=len(cleaned))
 
 
 def attendance_counts(*, student: Student) -> dict[str, int]:

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stark.utils import clean_pks
 from web.audit import audit_event
 from web.models import ClassChange, ClassList, Student, UserInfo
 from web.services.locks import retry_on_conflict, run_with_retry
@@ -88,7 +89,7 @@ def class_change_approve(
     since. Such a stale application stays pending and is counted in ``stale``.
     """
     reason = clean_decision_reason(reason)
-    ids = sorted({int(pk) for pk in change_ids})
+    ids = sorted(clean_pks(ClassChange, change_ids))
     outcomes = [run_with_retry(_approve_one, confirm_user=confirm_user, change_id=pk, reason=reason) for pk in ids]
     return ClassChangeDecisionResult(
         changed=outcomes.count("changed"), requested=len(ids), stale=outcomes.count("stale")
@@ -132,7 +133,7 @@ def class_change_reject(
 ) -> ClassChangeDecisionResult:
     """Reject the pending applications among ``change_ids``; memberships stay as they are."""
     reason = clean_decision_reason(reason)
-    ids = sorted({int(pk) for pk in change_ids})
+    ids = sorted(clean_pks(ClassChange, change_ids))
     with transaction.atomic():
         pending = list(ClassChange.objects.select_for_update().filter(pk__in=ids, status=ClassChange.Status.PENDING))
         changed = ClassChange.objects.filter(pk__in=[c.pk for c in pending]).update(

@@ -55,6 +55,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stark.utils import clean_pks
 from web.models import ConsultRecord, Course, Customer, CustomerEvent, UserInfo
 from web.selectors.customers import (
     consult_records_private,
@@ -116,25 +117,12 @@ def daily_claim_limit() -> int:
     return settings.CUSTOMER_DAILY_CLAIM_LIMIT
 
 
-def ordered_ids(customer_ids: Iterable[int | str]) -> list[int]:
-    """Distinct positive integer ids in the order given (a list's order: first seen, first served)."""
-    ids: dict[int, None] = {}
-    for value in customer_ids:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if number > 0:
-            ids.setdefault(number)
-    return list(ids)
-
-
 def _move_to_private_pool(
     *, consultant: UserInfo, customer_ids: Iterable[int | str], actor: UserInfo, kind: str
 ) -> ClaimResult:
     # Rows are locked in ascending id order (no deadlocks) but the room under the cap goes to
     # them in the order requested: what the user saw first in the list is taken first.
-    ids = ordered_ids(customer_ids)
+    ids = clean_pks(Customer, customer_ids)
     if not ids:
         return ClaimResult()
     with transaction.atomic():
@@ -241,7 +229,7 @@ def customer_release(*, consultant: UserInfo, customer_ids: Iterable[int | str])
 
     Only the consultant's own customers move; any other id (forged, stale) is reported, not touched.
     """
-    ids = sorted(ordered_ids(customer_ids))  # a release has no order: rows by ascending id
+    ids = sorted(clean_pks(Customer, customer_ids))  # a release has no order: rows by ascending id
     if not ids:
         return ReleaseResult()
     with transaction.atomic():

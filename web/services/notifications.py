@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from stark.utils import clean_pks
 from web.models import Notification, UserInfo
 
 #: Rows per INSERT when many users are told at once (every finance clerk of a new application).
@@ -54,7 +55,7 @@ def notifications_mark_read(*, user: UserInfo, notification_ids: Iterable[int] |
     with transaction.atomic():
         unread = Notification.objects.filter(user=user, read_at__isnull=True)
         if notification_ids is not None:
-            unread = unread.filter(pk__in=[int(pk) for pk in notification_ids])
+            unread = unread.filter(pk__in=clean_pks(Notification, notification_ids))
         return unread.update(read_at=timezone.now())
 
 

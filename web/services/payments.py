@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stark.utils import clean_pks
 from web.models import ClassList, Customer, CustomerEvent, PaymentRecord, Student, UserInfo
 from web.services.events import customer_event_record
 from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
@@ -246,4 +247,4 @@ def _student_for(customer: Customer) -> Student:
 
 
 def _unique_ids(ids: Iterable[int]) -> list[int]:
-    return sorted({int(pk) for pk in ids})
+    return sorted(clean_pks(PaymentRecord, ids))

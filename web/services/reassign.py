@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stark.utils import clean_pks
 from web.models import Customer, CustomerEvent, UserInfo
 from web.selectors.customers import consultants_for_manager, customer_private_unsigned_count
-from web.services.customers import ordered_ids, private_pool_cap
+from web.services.customers import private_pool_cap
 from web.services.events import actor_name, customer_events_record
 from web.services.locks import guard_consultant, lock_customers, run_with_retry
 from web.services.notifications import notify_customers_assigned
@@ -58,7 +59,8 @@ def customer_reassign(*, manager: UserInfo, consultant: UserInfo, customer_ids: 
         raise ValidationError(
             _("Customers can only be moved to active sales staff other than yourself."), code="not_sales"
         )
-    result = run_with_retry(_reassign, manager=manager, consultant=consultant, customer_ids=ordered_ids(customer_ids))
+    ids = clean_pks(Customer, customer_ids)
+    result = run_with_retry(_reassign, manager=manager, consultant=consultant, customer_ids=ids)
     logger.info(
         "customer_reassign manager=%s consultant=%s moved=%s already_theirs=%s not_private=%s over_cap=%s",
         manager.pk,

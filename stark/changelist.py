@@ -1,0 +1,346 @@
+"""ChangeList: one request's list of one handler — columns, filters, search, ordering, pages, export rows.
+
+The handler is shared by every thread and request and keeps the options and hooks; a ChangeList
+is built once per request (``StarkHandler.get_changelist``) and computes each step of the list
+pipeline once, reading ``self.request`` instead of threading it through every call. A step used
+twice in a request (the columns for the page and for the sort keys of an export, the filtered
+rows for the page and for "apply to all matching") is the same object both times.
+
+Subclass it and set ``StarkHandler.changelist_class`` to change a step for every list of a handler.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import ngettext
+
+from stark.display import field_html
+from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
+from stark.utils import PostedPks, posted_pks
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page
+
+    from stark.handlers import StarkHandler
+
+
+@dataclass
+class Column:
+    header: Any
+    field_name: str | None  # set for model-field columns
+    display: Callable | None  # bound display function for callable columns
+    sort_key: str | None  # the ``o`` value sorting by this column, None when not sortable
+
+
+class ChangeList:
+    def __init__(self, handler: StarkHandler, request: HttpRequest, *args, **kwargs) -> None:
+        self.handler = handler
+        self.request = request
+        self.args = args
+        self.kwargs = kwargs
+        self.model = handler.model
+        self.opts = handler.opts
+
+    def hook(self, name: str, *extra: Any) -> Any:
+        """Call the handler's hook ``name`` with this request and the URL's arguments."""
+        return getattr(self.handler, name)(self.request, *extra, *self.args, **self.kwargs)
+
+    # ------------------------------------------------------------------ permissions and actions
+    @cached_property
+    def may_change(self) -> bool:
+        return self.handler.has_permission(self.request, self.handler.get_change_url_name())
+
+    @cached_property
+    def may_delete(self) -> bool:
+        return self.handler.has_permission(self.request, self.handler.get_delete_url_name())
+
+    @cached_property
+    def actions(self) -> list[Callable]:
+        """Batch actions the permission hook lets this request run (each checked by its own URL name)."""
+        handler = self.handler
+        return [
+            bind(handler, func)
+            for func in self.hook("get_action_list")
+            if handler.has_permission(self.request, handler.get_url_name(func.action_name))
+        ]
+
+    # ------------------------------------------------------------------ columns
+    @cached_property
+    def list_display(self) -> list[str | Callable]:
+        return self.hook("get_list_display")
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        """The visible columns: built-in ones the permission hook rules out are dropped entirely."""
+        from stark.handlers import StarkHandler
+
+        entries = self.list_display
+        has_actions = bool(self.actions)
+        if has_actions and StarkHandler.display_checkbox not in map(unbound, entries):
+            entries = [StarkHandler.display_checkbox, *entries]
+        hidden = {
+            StarkHandler.display_checkbox: not has_actions,
+            StarkHandler.display_edit: not self.may_change,
+            StarkHandler.display_del: not self.may_delete,
+            StarkHandler.display_edit_del: not (self.may_change or self.may_delete),
+        }
+        return [self.make_column(entry) for entry in entries if not hidden.get(unbound(entry), False)]
+
+    def make_column(self, entry: str | Callable) -> Column:
+        if isinstance(entry, str):
+            try:
+                model_field = self.opts.get_field(entry)
+            except FieldDoesNotExist as exc:
+                raise FieldDoesNotExist(
+                    f"{type(self.handler).__name__}.list_display: {self.model.__name__} has no field {entry!r}; "
+                    "use a display function for computed columns."
+                ) from exc
+            sortable = model_field.concrete and not model_field.many_to_many
+            return Column(str(capfirst(model_field.verbose_name)), entry, None, entry if sortable else None)
+        display = bind(self.handler, entry)
+        # A header from format_html stays safe; anything else is escaped by the template.
+        header = display(self.request, None, True, *self.args, **self.kwargs)
+        return Column(header, None, display, getattr(entry, "order_field", None))
+
+    @cached_property
+    def sort_keys(self) -> set[str]:
+        return {column.sort_key for column in self.columns if column.sort_key}
+
+    # ------------------------------------------------------------------ rows: scope, filters, search
+    @cached_property
+    def search_list(self) -> list[str]:
+        return self.hook("get_search_list")
+
+    @cached_property
+    def search_backend(self) -> Any:
+        return self.hook("get_search_backend")
+
+    @cached_property
+    def q(self) -> str:
+        return self.request.GET.get("q", "").strip()
+
+    @cached_property
+    def search_group(self) -> list:
+        """The combined-search options, bound to this request's choices."""
+        return [
+            option.bind(self.model, self.request, *self.args, **self.kwargs) for option in self.hook("get_search_group")
+        ]
+
+    @cached_property
+    def scoped_queryset(self) -> QuerySet:
+        """Every row the request may see: ``get_queryset`` narrowed to the parent and the data scope."""
+        return self.hook("get_scoped_queryset")
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        """Scope → combined search (options AND-ed) → fuzzy search on ``q``; not yet ordered."""
+        queryset = self.scoped_queryset
+        for bound in self.search_group:
+            queryset = bound.filter(queryset)
+        return self.search_backend.apply(queryset, self.search_list, self.q)
+
+    @cached_property
+    def ordering(self) -> list:
+        """The requested column's sort (``o``) before the default order, ending at a unique key."""
+        ordering = list(self.hook("get_order_list"))
+        requested = self.request.GET.get("o", "")
+        key = requested.removeprefix("-")
+        if key in self.sort_keys:
+            ordering = [requested.replace(key, self.handler.sort_by.get(key, key), 1), *ordering]
+        return total_ordering(self.model, ordering)
+
+    @cached_property
+    def ordered_queryset(self) -> QuerySet:
+        """The filtered rows in the list's order (what the user sees first comes first)."""
+        return self.queryset.order_by(*self.ordering)
+
+    def with_related(self, queryset: QuerySet, fields: list) -> QuerySet:
+        """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant."""
+        select = list(self.handler.list_select_related)
+        prefetch = list(self.handler.list_prefetch_related)
+        for entry in fields:
+            if not isinstance(entry, str):
+                continue
+            model_field = self.opts.get_field(entry)
+            if model_field.many_to_many:
+                prefetch.append(entry)
+            elif model_field.is_relation and model_field.concrete:
+                select.append(entry)
+        if select:
+            queryset = queryset.select_related(*dict.fromkeys(select))
+        if prefetch:
+            queryset = queryset.prefetch_related(*dict.fromkeys(prefetch))
+        return queryset
+
+    # ------------------------------------------------------------------ the page
+    @cached_property
+    def paginator(self) -> StarkPaginator:
+        field_columns = [column.field_name for column in self.columns if column.field_name]
+        return StarkPaginator(
+            self.with_related(self.ordered_queryset, field_columns),
+            self.hook("get_per_page"),
+            count_cap=self.hook("get_count_cap"),
+            want_exact=self.request.GET.get("count") == "exact",
+            exact_count_timeout=self.handler.exact_count_timeout,
+        )
+
+    @cached_property
+    def page(self) -> Page:
+        return get_page(self.paginator, self.request.GET.get("page"))
+
+    def render_cell(self, column: Column, obj: models.Model) -> SafeString:
+        if column.display is not None:
+            return format_html("{}", column.display(self.request, obj, False, *self.args, **self.kwargs))
+        return field_html(obj, self.opts.get_field(column.field_name))
+
+    @cached_property
+    def rows(self) -> list[list[SafeString]]:
+        return [[self.render_cell(column, obj) for column in self.columns] for obj in self.page]
+
+    @cached_property
+    def headers(self) -> list[dict[str, Any]]:
+        current = self.request.GET.get("o", "")
+        headers = []
+        for column in self.columns:
+            header = {"text": column.header, "sort_url": None, "sorted": None}
+            if column.sort_key:
+                params = self.request.GET.copy()
+                params.pop("page", None)
+                if current == column.sort_key:
+                    params["o"], header["sorted"] = f"-{column.sort_key}", "asc"
+                elif current == f"-{column.sort_key}":
+                    params["o"], header["sorted"] = column.sort_key, "desc"
+                else:
+                    params["o"] = column.sort_key
+                header["sort_url"] = "?" + params.urlencode()
+            headers.append(header)
+        return headers
+
+    def add_facets(self) -> None:
+        """Counts per value, each computed with every *other* filter applied (like Django admin)."""
+        base = self.search_backend.apply(self.scoped_queryset, self.search_list, self.q)
+        for bound in self.search_group:
+            if bound.kind != "links":
+                continue
+            queryset = base
+            for other in self.search_group:
+                if other is not bound:
+                    queryset = other.filter(queryset)
+            bound.counts = bound.facet_counts(queryset)
+
+    def get_context(self) -> dict[str, Any]:
+        """The list template's context."""
+        handler, request = self.handler, self.request
+        if self.hook("get_show_facets"):
+            self.add_facets()
+        for bound in self.search_group:
+            bound.build_links(request.GET)
+        paginator, page = self.paginator, self.page
+        link_query = request.GET.copy()
+        link_query.pop("page", None)
+        link_query.pop("count", None)  # an exact count is asked for one page at a time
+        # A new search keeps the filters and the sort, and starts again from page 1.
+        hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
+        base_context = self.hook("get_context")
+        return {
+            **base_context,
+            "changelist": self,
+            "title": self.hook("get_list_title", base_context),
+            "headers": self.headers,
+            "rows": self.rows,
+            "page": page,
+            "page_links": page_links(page, link_query) if paginator.num_pages > 1 else [],
+            "total": paginator.count,
+            "total_floor": f"{paginator.count_floor:,}" if paginator.is_capped else None,
+            "exact_count_url": exact_count_url(request.GET) if paginator.is_capped else None,
+            "exact_timed_out": paginator.exact_timed_out,
+            "q": self.q,
+            "has_search": bool(self.search_list),
+            "search_hidden": hidden_for_search,
+            "search_group": self.search_group,
+            "actions": [(func.action_name, func.label) for func in self.actions],
+            "add_url": handler.reverse_add_url(request, *self.args, **self.kwargs)
+            if self.hook("get_has_add_btn")
+            else None,
+            **self.hook("get_export_context", paginator.count),
+            "list_summary": self.hook("get_list_summary", self.queryset),
+            "page_nav": page_navigation(page, link_query) if paginator.num_pages > 1 else None,
+        }
+
+    # ------------------------------------------------------------------ batch actions
+    @cached_property
+    def posted_pks(self) -> PostedPks:
+        """The ticked rows' pks, cleaned once; a malformed one is dropped and reported to the user."""
+        cleaned = posted_pks(self.request, self.model)
+        if cleaned.rejected:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)d selected row was not a valid row and was ignored.",
+                    "%(count)d selected rows were not valid rows and were ignored.",
+                    cleaned.rejected,
+                )
+                % {"count": cleaned.rejected},
+            )
+        return cleaned
+
+    def action_queryset(self) -> QuerySet:
+        """The rows an action applies to: the ticked pks, or every row matching the list's filters.
+
+        A fresh queryset each call (the steps above are built once, but never evaluated here), so
+        an action that reads its rows after changing them reads them again.
+        """
+        if self.request.POST.get("select_across") == "1":
+            return self.queryset.all()
+        return self.scoped_queryset.filter(pk__in=self.posted_pks)
+
+    # ------------------------------------------------------------------ export
+    @cached_property
+    def export_columns(self) -> list[Column]:
+        return [self.make_column(entry) for entry in self.hook("get_export_list")]
+
+
+def total_ordering(model: type[models.Model], ordering: list) -> list:
+    """``ordering`` up to its first unique key, or with the pk appended when it has none.
+
+    A unique last key makes pages stable: rows with equal sort values never swap pages. Keys
+    after a unique one never decide anything; dropping them lets the database read that
+    column's unique index in order (e.g. sorting by QQ) instead of sorting every row.
+    """
+    for index, key in enumerate(ordering):
+        if not isinstance(key, str):
+            continue
+        name = key.removeprefix("-")
+        if name == "pk":
+            return ordering[: index + 1]
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.concrete and (model_field.primary_key or (model_field.unique and not model_field.null)):
+            return ordering[: index + 1]
+    return [*ordering, "pk"]
+
+
+def unbound(entry: Any) -> Any:
+    return entry.__func__ if isinstance(entry, types.MethodType) else entry
+
+
+def bind(handler: StarkHandler, entry: Callable) -> Callable:
+    """A display function or action taken from a class body, bound to ``handler``."""
+    if isinstance(entry, types.MethodType):
+        return entry
+    return types.MethodType(entry, handler)
