@@ -11,6 +11,7 @@ Subclass it and set ``StarkHandler.changelist_class`` to change a step for every
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,12 +23,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from stark.display import field_html
+from stark.display import field_html, html_converter
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
 from stark.utils import PostedPks, posted_pks
 
@@ -201,14 +202,40 @@ class ChangeList:
     def page(self) -> Page:
         return get_page(self.paginator, self.request.GET.get("page"))
 
+    @cached_property
+    def cell_renderers(self) -> list[Callable[[models.Model], SafeString]]:
+        """One function per column giving a row's cell HTML (field columns: ``html_converter``)."""
+        renderers = []
+        for column in self.columns:
+            if column.display is None:
+                renderers.append(html_converter(self.opts.get_field(column.field_name)))
+            else:
+                renderers.append(functools.partial(self._display_cell, column.display))
+        return renderers
+
+    def _display_cell(self, display: Callable, obj: models.Model) -> SafeString:
+        return conditional_escape(display(self.request, obj, False, *self.args, **self.kwargs))
+
     def render_cell(self, column: Column, obj: models.Model) -> SafeString:
         if column.display is not None:
-            return format_html("{}", column.display(self.request, obj, False, *self.args, **self.kwargs))
+            return self._display_cell(column.display, obj)
         return field_html(obj, self.opts.get_field(column.field_name))
 
     @cached_property
     def rows(self) -> list[list[SafeString]]:
-        return [[self.render_cell(column, obj) for column in self.columns] for obj in self.page]
+        renderers = self.cell_renderers
+        return [[render(obj) for render in renderers] for obj in self.page]
+
+    @cached_property
+    def rows_html(self) -> SafeString:
+        """The table body's rows as one piece of HTML (every cell escaped by its renderer).
+
+        Joined here rather than by two nested template loops: a template spends several
+        microseconds on each variable, and a page has hundreds of cells.
+        """
+        return format_html_join(
+            "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in self.rows)
+        )
 
     @cached_property
     def headers(self) -> list[dict[str, Any]]:

@@ -43,7 +43,14 @@ from stark.export import csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.search import IcontainsSearch
-from stark.utils import PostedPks, check_permission, check_scope, clean_query_string, safe_local_url
+from stark.utils import (
+    PostedPks,
+    cached_reverse,
+    check_permission,
+    check_scope,
+    clean_query_string,
+    safe_local_url,
+)
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -269,9 +276,12 @@ class StarkHandler:
     def _reverse(self, request: HttpRequest, url_name: str, args: tuple, kwargs: dict) -> str | None:
         if not self.has_page(url_name) or not self.has_permission(request, url_name):
             return None
-        url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
-        state = self._current_filter(request)
-        return f"{url}?{urlencode({'_filter': state})}" if state else url
+        url = cached_reverse(request, self.full_url_name(url_name), args, kwargs)
+        suffix = request.__dict__.get("_stark_filter_suffix")
+        if suffix is None:
+            state = self._current_filter(request)
+            suffix = request._stark_filter_suffix = f"?{urlencode({'_filter': state})}" if state else ""
+        return url + suffix
 
     def reverse_list_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         """The list URL restored to the state carried in ``_filter`` (None if not permitted)."""

@@ -1,5 +1,6 @@
 """Small helpers shared by stark's views: the permission hook and safe return URLs."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
@@ -47,6 +49,39 @@ def check_scope(request: HttpRequest, url_name: str) -> str:
         answer = import_string(dotted_path)(request, url_name)
         cache[url_name] = answer if answer in SCOPES else "own"
     return cache[url_name]
+
+
+#: Stands for an integer URL argument while a URL is reversed once for a whole page of rows
+#: (``cached_reverse``); long enough never to occur in a real URL of this site by accident.
+_MARKER = 918_273_645_546_372_819
+
+
+def cached_reverse(request: HttpRequest, viewname: str, args: tuple = (), kwargs: dict | None = None) -> str:
+    """``reverse(viewname, args=args, kwargs=kwargs)``, resolved once per request and URL shape.
+
+    A list page links every row to its edit page and more: each ``reverse`` walks the URL
+    resolver (~0.1 ms), a hundred times per page. Integer arguments (the row's pk, the parent's
+    id) are replaced by markers, the URL is reversed once, and each call fills the markers in.
+    Anything else than an integer takes part in the cache key as it is.
+    """
+    kwargs = kwargs or {}
+    values = (*args, *kwargs.values())
+    numbers = [value for value in values if value.__class__ is int]
+    if not numbers or any(number < 0 for number in numbers):
+        return reverse(viewname, args=args, kwargs=kwargs)
+    markers = iter(range(_MARKER, _MARKER + len(numbers)))
+    shape_args = tuple(next(markers) if value.__class__ is int else value for value in args)
+    shape_kwargs = {key: next(markers) if value.__class__ is int else value for key, value in kwargs.items()}
+    key = (viewname, shape_args, tuple(shape_kwargs.items()))
+    cache = request.__dict__.setdefault("_stark_url_shapes", {})
+    parts = cache.get(key)
+    if parts is None:
+        # "/customer/<m0>/payments/<m1>/" -> ["/customer/", 0, "/payments/", 1, "/"]: every marker
+        # has the same number of digits, so none can be read inside another.
+        url = reverse(viewname, args=shape_args, kwargs=shape_kwargs)
+        pieces = re.split(f"({_MARKER // 1000}\\d{{3}})", url)
+        parts = cache[key] = [int(piece) - _MARKER if index % 2 else piece for index, piece in enumerate(pieces)]
+    return "".join(str(numbers[part]) if part.__class__ is int else part for part in parts)
 
 
 def clean_query_string(raw: str) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import check_permission
+from stark.utils import cached_reverse, check_permission
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
@@ -58,7 +58,7 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
     if not check_permission(request, url_name):
         return ""
     try:
-        url = reverse(url_name, kwargs=kwargs)
+        url = cached_reverse(request, url_name, kwargs=kwargs)
     except NoReverseMatch:  # a page another area has not built (yet)
         return ""
     return format_html('<a href="{}"><i class="fa {}"></i> {}</a>', url, icon, text)

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from stark.utils import check_permission
+from stark.utils import cached_reverse, check_permission
 from web.models import Customer, CustomerEvent, PaymentRecord
 from web.selectors.customers import customer_consult_records, customer_events, customer_payments
 
@@ -38,7 +38,7 @@ def customer_link(request: HttpRequest, url_name: str, customer: Customer, pk_kw
     if not check_permission(request, url_name):
         return str(customer)
     try:
-        url = reverse(url_name, kwargs={pk_kwarg: customer.pk})
+        url = cached_reverse(request, url_name, kwargs={pk_kwarg: customer.pk})
     except NoReverseMatch:
         return str(customer)
     return format_html('<a href="{}">{}</a>', url, customer)
