@@ -12,6 +12,7 @@ customer page renders them escaped.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -76,13 +77,15 @@ def customer_events_record(
     consultant_by_customer: Mapping[int, int | None] | None = None,
     detail: Mapping[str, Any] | None = None,
     detail_by_customer: Mapping[int, Mapping[str, Any]] | None = None,
+    at_by_customer: Mapping[int, datetime.datetime] | None = None,
 ) -> int:
     """Write the same kind of event for many customers in bulk INSERTs; returns how many were written.
 
     ``detail`` is shared by all of them; ``detail_by_customer`` adds per-customer facts (e.g. the
     consultant a reassigned customer came from) on top of it. ``consultant`` is the same for all;
     ``consultant_by_customer`` (customer id → user id) gives each its own (the automatic return:
-    each customer's former consultant).
+    each customer's former consultant). ``at_by_customer`` (customer id → aware datetime) dates an
+    event in the past instead of now: only for history written after the fact (the demo data).
     """
     _require_transaction()
     kind = _kind(kind)
@@ -99,7 +102,7 @@ def customer_events_record(
                 if consultant_by_customer is not None
                 else (consultant.pk if consultant is not None else None)
             ),
-            at=now,
+            at=(at_by_customer or {}).get(customer_id, now),
             detail={**shared, **per_customer.get(customer_id, {})},
         )
         for customer_id in customer_ids
