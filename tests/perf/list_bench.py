@@ -225,12 +225,12 @@ def seed(args) -> dict:
             finance = users["finance1"].pk
             cursor.execute(
                 f"INSERT INTO {payments} (customer_id, consultant_id, pay_type, paid_fee, class_list_id, "  # noqa: S608
-                "apply_date, confirm_status, confirm_date, confirm_user_id, note) "
+                "apply_date, confirm_status, confirm_date, confirm_user_id, note, reject_reason) "
                 "SELECT id, consultant_id, 'enrolment_fee', 19800, "
                 f"CASE id %% 3 WHEN 0 THEN %s WHEN 1 THEN %s ELSE %s END, "
                 "TIMESTAMP(date, '10:00:00'), "
                 "IF(id %% 30 = 0, 'pending', 'confirmed'), IF(id %% 30 = 0, NULL, TIMESTAMP(date, '16:00:00')), "
-                "IF(id %% 30 = 0, NULL, %s), '' "
+                "IF(id %% 30 = 0, NULL, %s), '', '' "
                 f"FROM {table} WHERE id >= %s AND consultant_id IS NOT NULL AND status = 'signed' AND id %% 3 = 0",
                 [classes[0], classes[1 % len(classes)], classes[2 % len(classes)], finance, first_id],
             )
