@@ -4,7 +4,8 @@ Every service that changes a customer calls one of these two functions inside it
 transaction, right after the change, so an event exists exactly when the change committed
 (a refused or rolled-back change leaves no event). Views never write events. Moves between the
 pools and payment decisions are also recorded in the audit trail (``web.audit``), one entry per
-change, in the same transaction.
+change, in the same transaction, and the events the manager's funnel counts are added to its daily
+roll-up (``web.services.figures``).
 
 ``detail`` holds plain JSON values only (ids, names, amounts, reasons, rule names); the
 customer page renders them escaped.
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from web.audit import audit_customer_events
 from web.models import Customer, CustomerEvent, UserInfo
+from web.services.figures import figures_record_events
 
 Kind = CustomerEvent.Kind
 
@@ -65,6 +67,7 @@ def customer_event_record(
         detail=dict(detail or {}),
     )
     audit_customer_events(kind=kind, customer_ids=[customer_id], actor=actor, detail=event.detail)
+    figures_record_events([event])
     return event
 
 
@@ -108,6 +111,7 @@ def customer_events_record(
         for customer_id in customer_ids
     ]
     CustomerEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+    figures_record_events(events)
     audit_customer_events(kind=kind, customer_ids=[event.customer_id for event in events], actor=actor, detail=shared)
     return len(events)
 
