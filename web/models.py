@@ -669,13 +669,13 @@ class DailyFigure(models.Model):
     #: The kinds counted; ``entered`` also counts imported customers.
     KINDS = ("entered", "claimed", "assigned", "signed")
 
-    day = models.DateField(_("day"))
+    day = models.DateField(pgettext_lazy("daily figure", "day"))
     kind = models.CharField(_("kind"), max_length=24)
     source = models.CharField(_("source"), max_length=16)
     #: The consultant the events name (0: none); a plain number, not a key, so 0 can be part of
     #: the unique key (NULLs never collide in a unique index).
     consultant_id = models.PositiveIntegerField(_("consultant"), default=0)
-    n = models.IntegerField(_("count"), default=0)
+    n = models.IntegerField(pgettext_lazy("daily figure", "count"), default=0)
 
     class Meta:
         verbose_name = _("daily figure")
