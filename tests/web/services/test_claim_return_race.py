@@ -5,7 +5,8 @@ A claims new public customers (the room the return frees) and tries to claim bac
 returned, and consultant B claims those same customers the moment they become public. Afterwards:
 every customer has at most one owner and the event log says how it got there (each claim from the
 public pool, each return from its holder of the time, the last move naming the holder of now),
-nobody is over the cap, and A got none of its returned customers back (the reclaim cooldown).
+nobody is over the cap, A got none of its returned customers back (the reclaim cooldown), and the
+manager's daily figures still equal the live counts.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from tests.concurrency import mysql_only, run_concurrently
 from tests.web.customers_support import bulk_customers, make_consultant
 from web.models import Customer, CustomerEvent
 from web.services.customers import customer_claim
+from web.services.figures import figures_rebuild, figures_verify
 from web.services.returns import customers_return_idle
 
 pytestmark = [mysql_only, pytest.mark.django_db(transaction=True)]
@@ -77,6 +79,7 @@ def test_a_claim_racing_the_automatic_return_never_gives_two_owners_or_goes_over
     public = bulk_customers(30, prefix="3")
     everyone = idle + busy + public
     initial = dict(Customer.objects.filter(pk__in=everyone).values_list("pk", "consultant_id"))
+    figures_rebuild()  # the customers above were bulk-inserted around the services
     seen = defaultdict(int)  # how the races went, over the rounds (printed with -s)
 
     for _round in range(3):
@@ -93,6 +96,8 @@ def test_a_claim_racing_the_automatic_return_never_gives_two_owners_or_goes_over
         # Never two owners, and the log says how each customer got to its owner of now.
         holders = dict(Customer.objects.filter(pk__in=everyone).values_list("pk", "consultant_id"))
         assert replay_event_log(initial) == holders
+        # The manager's daily figures, kept by each transaction, still equal the live counts.
+        assert figures_verify() == []
         # Never over the cap.
         unsigned = Customer.objects.filter(consultant__isnull=False, status=Customer.Status.UNSIGNED)
         for consultant in (first, second):
@@ -125,4 +130,5 @@ def test_a_claim_racing_the_automatic_return_never_gives_two_owners_or_goes_over
         Customer.objects.filter(pk__in=idle).update(consultant=first, recv_date=long_ago)
         Customer.objects.filter(pk__in=public).update(consultant=None, recv_date=None)
         CustomerEvent.objects.all().delete()
+        figures_rebuild()
     print(dict(seen))
