@@ -645,8 +645,9 @@ class CustomerEvent(models.Model):
         indexes = [
             # The customer page's timeline, newest first.
             models.Index(fields=["customer", "at", "id"], name="customer_event_timeline"),
-            # Dashboards count events of one kind over a period (claimed / signed per week).
-            models.Index(fields=["kind", "at"], name="customer_event_kind_at"),
+            # Dashboards count events of one kind over a period (claimed / signed per week); the
+            # lists behind them take the customers of such events from this index alone.
+            models.Index(fields=["kind", "at", "customer"], name="customer_event_kind_at"),
             # The daily claim limit and the per-consultant figures: one consultant's events of a kind.
             models.Index(fields=["consultant", "kind", "at"], name="customer_event_consultant"),
         ]
