@@ -359,6 +359,8 @@ class PaymentRecord(models.Model):
             # and those decided this month per class.
             models.Index(fields=["confirm_status", "class_list", "paid_fee"], name="payment_status_class_fee"),
             models.Index(fields=["confirm_date", "confirm_status", "class_list", "paid_fee"], name="payment_decided"),
+            # The consultant's dashboard: their applications per status, from the index alone.
+            models.Index(fields=["consultant", "confirm_status", "customer"], name="payment_consultant_status"),
         ]
 
     def __str__(self) -> str:
@@ -643,14 +645,52 @@ class CustomerEvent(models.Model):
         indexes = [
             # The customer page's timeline, newest first.
             models.Index(fields=["customer", "at", "id"], name="customer_event_timeline"),
-            # Dashboards count events of one kind over a period (claimed / signed per week).
-            models.Index(fields=["kind", "at"], name="customer_event_kind_at"),
+            # Dashboards count events of one kind over a period (claimed / signed per week); the
+            # lists behind them take the customers of such events from this index alone.
+            models.Index(fields=["kind", "at", "customer"], name="customer_event_kind_at"),
             # The daily claim limit and the per-consultant figures: one consultant's events of a kind.
             models.Index(fields=["consultant", "kind", "at"], name="customer_event_consultant"),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DailyFigure(models.Model):
+    """Issue 12: the manager's funnel rolled up per day, so the dashboard sums a few hundred rows
+    instead of counting a quarter's customers and events (``web.services.figures``).
+
+    ``n`` is how many customers entered on ``day`` (``kind`` ``entered``: by the customer's entry
+    date, whoever entered them; ``consultant_id`` 0) or how many events of ``kind`` (claimed,
+    assigned, signed) happened on that local day for customers of ``source``, per consultant. Kept
+    in the transaction of the change by the event helper; ``manage.py rollup_daily_figures``
+    rebuilds or verifies it from the customers and their events.
+    """
+
+    #: The kinds counted; ``entered`` also counts imported customers.
+    KINDS = ("entered", "claimed", "assigned", "signed")
+
+    day = models.DateField(pgettext_lazy("daily figure", "day"))
+    kind = models.CharField(_("kind"), max_length=24)
+    source = models.CharField(_("source"), max_length=16)
+    #: The consultant the events name (0: none); a plain number, not a key, so 0 can be part of
+    #: the unique key (NULLs never collide in a unique index).
+    consultant_id = models.PositiveIntegerField(_("consultant"), default=0)
+    n = models.IntegerField(pgettext_lazy("daily figure", "count"), default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day", "source", "consultant_id"], name="daily_figure_key"),
+        ]
+        indexes = [
+            # The dashboard's read: the kinds' days of 12 weeks summed per day and source, index alone.
+            models.Index(fields=["kind", "day", "source", "n"], name="daily_figure_sum"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.source} {self.consultant_id}: {self.n}"
 
 
 class Notification(models.Model):

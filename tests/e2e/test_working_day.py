@@ -8,10 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.harness import click_and_wait
-from tests.factories import DEFAULT_TEST_PASSWORD, CustomerFactory
+from tests.factories import DEFAULT_TEST_PASSWORD, CustomerFactory, UserFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import CONSULTANT_PERMISSIONS, MANAGER_PERMISSIONS, make_consultant
 from web.models import Customer
+from web.services.customers import customer_create_public
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,9 +50,14 @@ def test_the_managers_funnel_leads_to_the_filtered_list(page, login):
     manager = make_consultant("manager1")
     grant_permissions(manager, *MANAGER_PERMISSIONS, "stark:web_customer_all_detail", role_title="销售主管")
     today = timezone.localdate()
-    CustomerFactory(name="官网甲", qq="20261201", source="website", date=today)
-    CustomerFactory(name="官网乙", qq="20261202", source="website", date=today)
-    CustomerFactory(name="转介丙", qq="20261203", source="referral", date=today)
+    ops = UserFactory(username="ops1")
+    # Through the service, which counts them into the manager's daily figures.
+    for name, qq, source in (
+        ("官网甲", "20261201", "website"),
+        ("官网乙", "20261202", "website"),
+        ("转介丙", "20261203", "referral"),
+    ):
+        customer_create_public(user=ops, customer=Customer(name=name, qq=qq, source=source, date=today))
 
     login("manager1", DEFAULT_TEST_PASSWORD)
     row = page.locator("[data-dashboard=manager] tr[data-source=website]")

@@ -6,8 +6,11 @@
 Seeds like ``tests.perf.list_bench`` (demo data, then ``--customers`` customers, follow-ups and
 payments), adds the history the dashboards read: a ``claimed`` event for every private customer
 and a ``signed`` event for every signed one, spread over the entry dates; a next follow-up date
-for a tenth of the private customers. Then runs each role's dashboard selector ``--repeat`` times
-after a warm-up and prints, per dashboard, the queries and the p50 / max of the summed SQL time.
+for a tenth of the private customers; then rebuilds the manager's daily roll-up from them
+(``rollup_daily_figures``), since they were inserted around the services. Then runs each role's
+dashboard selector ``--repeat`` times after a warm-up and prints, per dashboard, the queries and
+the p50 / max of the summed SQL time (SQL only, as Django's query log times it, not rendering),
+the p50 of each query, and the load average (the machine may be shared).
 Exits 1 when a dashboard's p50 SQL time is over the target (``--target-ms``, default 50).
 """
 
@@ -30,6 +33,7 @@ def parse_args(argv):
     parser.add_argument("--keep", action="store_true", help="Keep the database (default: drop it at the end).")
     parser.add_argument("--force", action="store_true", help="Run on a database not named *_bench.")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--verbose", action="store_true", help="Also print the full SQL of the slowest queries.")
     parser.add_argument("--measure-only", action="store_true", help="Skip seeding (a database kept by --keep).")
     return parser.parse_args(argv)
 
@@ -41,6 +45,7 @@ def add_history() -> None:
     from web.models import Customer, CustomerEvent
 
     if CustomerEvent.objects.filter(kind="claimed").exists():
+        rollup()
         return
     started = time.perf_counter()
     customers, events = Customer._meta.db_table, CustomerEvent._meta.db_table
@@ -64,6 +69,19 @@ def add_history() -> None:
         cursor.execute(f"ANALYZE TABLE {customers}, {events}")
         cursor.fetchall()
     print(f"  history added: {time.perf_counter() - started:.0f}s", flush=True)
+    rollup()
+
+
+def rollup() -> None:
+    """The manager's daily figures: the rows above were written around the services."""
+    from web.models import DailyFigure
+    from web.services.figures import figures_rebuild
+
+    if DailyFigure.objects.exists():
+        return
+    started = time.perf_counter()
+    rows = figures_rebuild()
+    print(f"  daily figures rebuilt ({rows} rows): {time.perf_counter() - started:.0f}s", flush=True)
 
 
 def measure(name: str, func, repeat: int) -> dict:
@@ -72,13 +90,19 @@ def measure(name: str, func, repeat: int) -> dict:
 
     func()  # warm-up
     totals, queries, slowest = [], 0, (0.0, "")
+    per_query: list[list[float]] = []  # the n-th query of each run: a dashboard runs the same queries
+    sqls: list[str] = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             func()
         totals.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
         queries = len(captured)
-        for query in captured.captured_queries:
+        for n, query in enumerate(captured.captured_queries):
             slowest = max(slowest, (float(query["time"]) * 1000, query["sql"]))
+            if n == len(per_query):
+                per_query.append([])
+                sqls.append(query["sql"])
+            per_query[n].append(float(query["time"]) * 1000)
     return {
         "name": name,
         "queries": queries,
@@ -86,6 +110,7 @@ def measure(name: str, func, repeat: int) -> dict:
         "max": max(totals),
         "slowest_ms": slowest[0],
         "slowest_sql": slowest[1],
+        "per_query": [(statistics.median(times), sql) for times, sql in zip(per_query, sqls, strict=True)],
     }
 
 
@@ -128,9 +153,16 @@ def main(argv=None) -> int:
             print(f"{r['name']:<26} {r['queries']:>7} {r['p50']:>11.1f} {r['max']:>11.1f}{flag}")
             if flag:
                 missed.append(r["name"])
-        print("\nslowest query of each dashboard:")
+        print(f"load average (1, 5, 15 min): {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        print("\nSQL p50 ms of each query:")
         for r in results:
-            print(f"- {r['name']}: {r['slowest_ms']:.1f} ms: {r['slowest_sql'][:700]}")
+            print(f"- {r['name']}:")
+            for ms, sql in r["per_query"]:
+                print(f"    {ms:7.1f}  {sql[:160]}")
+        if args.verbose:
+            print("\nslowest query of each dashboard:")
+            for r in results:
+                print(f"- {r['name']}: {r['slowest_ms']:.1f} ms: {r['slowest_sql'][:1500]}")
     finally:
         if not args.keep:
             list_bench.drop_database()

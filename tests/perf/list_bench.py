@@ -117,6 +117,7 @@ def _consultants(users):
 
 def _customer_rows(count: int, consultant_ids: list[int], seed: int):
     from web.demo.customers import COMPANIES, GIVEN_NAMES, MAJORS, SALARIES, SCHOOLS, SURNAMES
+    from web.fields import pinyin_sort_key
     from web.models import Customer
 
     rng = random.Random(seed)  # noqa: S311 - reproducible benchmark data
@@ -127,6 +128,7 @@ def _customer_rows(count: int, consultant_ids: list[int], seed: int):
     educations = Customer.Education.values
     experiences = Customer.Experience.values
     unsigned_left = dict.fromkeys(consultant_ids, UNSIGNED_PER_CONSULTANT)
+    sort_keys: dict[str, str] = {}  # name -> its pinyin sort key (what the model's field computes)
     for n in range(count):
         private = rng.random() < 0.3
         consultant = rng.choice(consultant_ids) if private else None
@@ -139,8 +141,10 @@ def _customer_rows(count: int, consultant_ids: list[int], seed: int):
         entered = today - datetime.timedelta(days=rng.randrange(3 * 365))
         employed = rng.random() < 0.6
         last = entered + datetime.timedelta(days=rng.randrange(30)) if private and rng.random() < 0.7 else None
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
         yield (
-            rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+            name,
+            sort_keys.get(name) or sort_keys.setdefault(name, pinyin_sort_key(name)[:255]),
             str(QQ_START + n),
             status,
             "male" if rng.random() < 0.55 else "female",
@@ -178,7 +182,7 @@ def seed(args) -> dict:
     if have == 0:
         table = Customer._meta.db_table
         columns = (
-            "name qq status gender source education graduation_school major experience work_status "
+            "name name_pinyin qq status gender source education graduation_school major experience work_status "
             "company salary date last_consult_date consultant_id"
         ).split()
         # Table and column names come from the models, never from input; values are parameters.
@@ -221,12 +225,12 @@ def seed(args) -> dict:
             finance = users["finance1"].pk
             cursor.execute(
                 f"INSERT INTO {payments} (customer_id, consultant_id, pay_type, paid_fee, class_list_id, "  # noqa: S608
-                "apply_date, confirm_status, confirm_date, confirm_user_id, note) "
+                "apply_date, confirm_status, confirm_date, confirm_user_id, note, reject_reason) "
                 "SELECT id, consultant_id, 'enrolment_fee', 19800, "
                 f"CASE id %% 3 WHEN 0 THEN %s WHEN 1 THEN %s ELSE %s END, "
                 "TIMESTAMP(date, '10:00:00'), "
                 "IF(id %% 30 = 0, 'pending', 'confirmed'), IF(id %% 30 = 0, NULL, TIMESTAMP(date, '16:00:00')), "
-                "IF(id %% 30 = 0, NULL, %s), '' "
+                "IF(id %% 30 = 0, NULL, %s), '', '' "
                 f"FROM {table} WHERE id >= %s AND consultant_id IS NOT NULL AND status = 'signed' AND id %% 3 = 0",
                 [classes[0], classes[1 % len(classes)], classes[2 % len(classes)], finance, first_id],
             )

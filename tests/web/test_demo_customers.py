@@ -100,3 +100,33 @@ def test_seeded_demo_users_reach_their_customer_pages(client, settings):
     assert ops.get(reverse("stark:web_customer_pub_add")).status_code == 200
     assert ops.get(pub).context["actions"] == []
     assert ops.get(reverse("stark:web_customer_priv_list")).status_code == 403
+
+
+def test_demo_private_customers_were_claimed_so_the_managers_funnel_counts_them():
+    """Issue 12: every demo customer has its ``entered`` event on its entry day; every private one a
+    ``claimed`` event by its consultant on the day they took it (``recv_date``), after the entry, so
+    the manager's weekly funnel shows claims for the demo weeks."""
+    from django.utils import timezone
+
+    from web.models import CustomerEvent
+    from web.selectors import dashboards
+
+    users = seed_base(password="Demo-pass-2026")
+    seed_customers(users=users)
+    seed_customers(users=users)  # idempotent: no second history
+    private = Customer.objects.filter(consultant__isnull=False)
+    claimed = CustomerEvent.objects.filter(kind=CustomerEvent.Kind.CLAIMED)
+    assert claimed.count() == private.count() == 2 * PRIVATE_PER_CONSULTANT
+    entered = dict(CustomerEvent.objects.filter(kind=CustomerEvent.Kind.ENTERED).values_list("customer_id", "at"))
+    assert len(entered) == DEMO_CUSTOMERS
+    holders = dict(private.values_list("pk", "consultant_id"))
+    taken = dict(private.values_list("pk", "recv_date"))
+    for event in claimed:
+        assert event.actor_id == event.consultant_id == holders[event.customer_id]
+        assert timezone.localtime(event.at).date() == taken[event.customer_id]
+        assert entered[event.customer_id] < event.at
+    funnel = dashboards.manager_dashboard()
+    first_week = funnel["weeks"][0]["week"]
+    in_funnel = private.filter(recv_date__gte=first_week).count()
+    assert funnel["totals"]["claimed"] == in_funnel > 0
+    assert sum(week["claimed"] > 0 for week in funnel["weeks"]) >= 4  # spread over the weeks, not one spike

@@ -7,12 +7,12 @@ import random
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from web.models import ConsultRecord, Course, Customer, CustomerEvent, Gender, UserInfo
 from web.search import reindex_customers
-from web.services.events import customer_events_record
+from web.services.events import actor_name, customer_events_record
 
 #: How many hand-crafted demo customers, and who holds them.
 DEMO_CUSTOMERS = 320
@@ -123,10 +123,37 @@ def _insert_demo(new: list[tuple[int, dict]], *, users: dict[str, UserInfo], tod
 
 
 def _demo_history(ids: list[int], *, users: dict[str, UserInfo]) -> None:
-    """Issue 12: the day each private demo customer was taken (filled as the migration does) and a
-    first timeline entry, so the customer pages and the automatic return have something to show."""
+    """Issue 12: the day each private demo customer was taken (filled as the migration does) and
+    its timeline so far: ``entered`` on the day it came in, and for a private customer ``claimed``
+    by its consultant on the day they took it, so the customer pages, the automatic return and
+    the manager's weekly funnel (entered → claimed → signed) have something to show."""
     with transaction.atomic():
-        Customer.objects.filter(pk__in=ids, consultant__isnull=False).update(
-            recv_date=Coalesce(F("last_consult_date"), F("date"))
+        # Taken on the day of the latest follow-up, never before the customer came in.
+        held_rows = Customer.objects.filter(pk__in=ids, consultant__isnull=False)
+        held_rows.filter(last_consult_date__isnull=True).update(recv_date=F("date"))
+        held_rows.filter(last_consult_date__isnull=False).update(recv_date=Greatest("last_consult_date", "date"))
+        rows = list(Customer.objects.filter(pk__in=ids).values_list("pk", "date", "consultant_id", "recv_date"))
+        customer_events_record(
+            customer_ids=ids,
+            kind=CustomerEvent.Kind.ENTERED,
+            actor=users.get("ops1"),
+            at_by_customer={pk: _at(date, 9) for pk, date, _holder, _taken in rows},
         )
-        customer_events_record(customer_ids=ids, kind=CustomerEvent.Kind.ENTERED, actor=users.get("ops1"))
+        held: dict[int, list[tuple[int, datetime.date]]] = {}
+        for pk, _date, holder, taken in rows:
+            if holder is not None:
+                held.setdefault(holder, []).append((pk, taken))
+        for consultant in UserInfo.objects.filter(pk__in=held).order_by("pk"):
+            customer_events_record(
+                customer_ids=[pk for pk, _taken in held[consultant.pk]],
+                kind=CustomerEvent.Kind.CLAIMED,
+                actor=consultant,
+                consultant=consultant,
+                detail={"consultant_id": consultant.pk, "consultant": actor_name(consultant)},
+                at_by_customer={pk: _at(taken, 10) for pk, taken in held[consultant.pk]},
+            )
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    """``hour`` o'clock on ``day`` in the configured time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
+from stark.search import DateRangeOption
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
 from web.models import ClassList, CourseRecord, StudyRecord
 from web.selectors.teaching import classes_visible
@@ -55,6 +56,8 @@ class CourseRecordHandler(StarkHandler):
         StarkHandler.display_edit_del,
     ]
     action_list = [multi_init]
+    #: Issue 12: the class teacher's dashboard links the lessons of the last 4 weeks here.
+    search_group = [DateRangeOption("date")]
 
     # ------------------------------------------------------------------ scoping
     def get_class(self, request: HttpRequest, class_id: int) -> ClassList:

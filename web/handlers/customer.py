@@ -25,6 +25,7 @@ from stark.utils import cached_reverse, check_permission
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
+from web.handlers.figure_filters import PaymentStatusOption, claimed_option, signed_option
 from web.models import Customer, Department
 from web.search import customer_search
 from web.selectors.customers import (
@@ -318,7 +319,13 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     pages = ("list", "add", "change")
 
     list_title = _("My customers")
-    search_group = [*CustomerColumns.search_group, DueOption()]
+    #: Issue 12: the consultant's dashboard links "signed this month" and the payment figures here.
+    search_group = [
+        *CustomerColumns.search_group,
+        DueOption(),
+        signed_option(),
+        PaymentStatusOption(_("Payment application")),
+    ]
 
     def extra_urls(self) -> list:
         return [path("<int:pk>/detail/", self.wrap(self.detail_view), name=self.get_url_name("detail"))]
@@ -482,8 +489,10 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
         Option("status"),
         Option("source", is_multi=True),
-        # Issue 12: the manager's funnel links each week's entered customers here.
+        # Issue 12: the manager's funnel links each week's entered, claimed and signed customers here.
         DateRangeOption("date"),
+        claimed_option(),
+        signed_option(),
     ]
     has_add_btn = False
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.display import export_value
 from stark.handlers import StarkHandler, action
-from stark.search import DefaultOption, Option
+from stark.search import DateRangeOption, DefaultOption, Option
 from web.handlers.approval import (
     Decision,
     class_option,
@@ -93,6 +93,8 @@ class PaymentCheckHandler(StarkHandler):
         DefaultOption("confirm_status", default=PaymentRecord.ConfirmStatus.PENDING),
         class_option("class_list"),
         Option("pay_type"),
+        # Issue 12: the finance dashboard's "confirmed / rejected this month" link here.
+        DateRangeOption("confirm_date"),
     ]
     order_list = ["-apply_date", "-id"]
     list_select_related = ["customer", "consultant", "class_list__course", "class_list__school", "confirm_user"]

@@ -21,8 +21,10 @@ from django.utils import timezone
 from web.models import (
     ClassList,
     ConsultRecord,
+    CourseRecord,
     Customer,
     CustomerEvent,
+    DailyFigure,
     PaymentRecord,
     Student,
     StudyRecord,
@@ -83,22 +85,29 @@ def consultant_dashboard(*, consultant: UserInfo, today: datetime.date | None = 
         "overdue": customers_due(mine, due=DUE_OVERDUE, today=today).count(),
     }
     cap = settings.CUSTOMER_PRIVATE_POOL_CAP
-    payments = PaymentRecord.objects.filter(consultant=consultant)
+    # The payment figures and "signed this month" count customers, as the private pool lists them
+    # behind each (``?payment=<status>``, ``?signed_from=…&signed_by=<me>``; web.handlers.figure_filters):
+    # those with an application of mine in each status, from the (consultant, confirm_status,
+    # customer) index alone; those with a ``signed`` event naming me this month, from the
+    # (consultant, kind, at) index (a customer is signed once: the event is written when the status
+    # flips). No join to the customers: at a million rows those reads miss the cache. A customer
+    # that has left my pool since is counted but not listed (the list shows my pool only).
     by_status = dict.fromkeys(PaymentRecord.ConfirmStatus.values, 0)
-    for status, count in payments.order_by().values_list("confirm_status").annotate(n=Count("pk")):
+    for status, count in (
+        PaymentRecord.objects.filter(consultant=consultant)
+        .order_by()
+        .values_list("confirm_status")
+        .annotate(n=Count("customer_id", distinct=True))
+    ):
         by_status[status] = count
-    # Events carry the consultant whose application or sale they are: both read the
-    # (consultant, kind, at) index. A customer is signed once (a ``signed`` event is written only
-    # when the status flips), so counting events counts customers.
     rejections = list(
         CustomerEvent.objects.filter(kind=CustomerEvent.Kind.PAYMENT_REJECTED, consultant=consultant)
         .select_related("customer", "actor")
         .order_by("-at", "-id")[:RECENT_REJECTIONS]
     )
+    month = month_start(today)
     signed_this_month = CustomerEvent.objects.filter(
-        kind=CustomerEvent.Kind.SIGNED,
-        consultant=consultant,
-        at__gte=local_day_start(month_start(today)),
+        kind=CustomerEvent.Kind.SIGNED, consultant=consultant, at__gte=local_day_start(month)
     ).aggregate(n=Count("pk"))["n"]
     returning = list(
         customers_returning_soon(consultant=consultant, within_days=RETURNING_SOON_DAYS).order_by("recv_date", "pk")[
@@ -115,6 +124,8 @@ def consultant_dashboard(*, consultant: UserInfo, today: datetime.date | None = 
         "payments_by_status": by_status,
         "rejections": rejections,
         "signed_this_month": signed_this_month,
+        "month": month,
+        "today": today,
     }
 
 
@@ -147,45 +158,23 @@ def manager_dashboard(*, today: datetime.date | None = None, sort: str = "-unsig
     weeks = [first_week + datetime.timedelta(weeks=n) for n in range(FUNNEL_WEEKS)]
     bounds = [*weeks, weeks[-1] + datetime.timedelta(weeks=1)]
 
-    # Entered per week: one query, one filtered count per week, over the (date) index range.
-    entered = Customer.objects.filter(date__gte=first_week).aggregate(
-        **{f"w{n}": Count("pk", filter=Q(date__gte=bounds[n], date__lt=bounds[n + 1])) for n in range(FUNNEL_WEEKS)}
-    )
-    # Claimed and signed per week: one query over the (kind, at) index range.
-    starts = [local_day_start(day) for day in bounds]
-    events = CustomerEvent.objects.filter(
-        kind__in=(CustomerEvent.Kind.CLAIMED, CustomerEvent.Kind.ASSIGNED, CustomerEvent.Kind.SIGNED),
-        at__gte=starts[0],
-    )
-    taken_kinds = (CustomerEvent.Kind.CLAIMED, CustomerEvent.Kind.ASSIGNED)
-    per_week = events.aggregate(
-        **{
-            f"c{n}": Count("pk", filter=Q(kind__in=taken_kinds, at__gte=starts[n], at__lt=starts[n + 1]))
-            for n in range(FUNNEL_WEEKS)
-        },
-        **{
-            f"s{n}": Count("pk", filter=Q(kind=CustomerEvent.Kind.SIGNED, at__gte=starts[n], at__lt=starts[n + 1]))
-            for n in range(FUNNEL_WEEKS)
-        },
-    )
-    funnel_weeks = [
-        {"week": weeks[n], "entered": entered[f"w{n}"], "claimed": per_week[f"c{n}"], "signed": per_week[f"s{n}"]}
-        for n in range(FUNNEL_WEEKS)
-    ]
-    # Per source, the customers entered in the same 12 weeks and how far they got (now held by a
-    # consultant, signed): one GROUP BY read from the (date, source, status, consultant) index alone.
+    # Entered, claimed or assigned, and signed per day and source: one query summing the daily
+    # roll-up (web.services.figures) over the 12 weeks, from its (kind, day, source, n) index
+    # alone; weeks and sources are summed here.
+    week_of = {weeks[0] + datetime.timedelta(days=n): n // 7 for n in range(7 * FUNNEL_WEEKS)}
+    column = {"entered": "entered", "claimed": "claimed", "assigned": "claimed", "signed": "signed"}
+    per_week = [{"entered": 0, "claimed": 0, "signed": 0} for _week in weeks]
     by_source = {value: {"entered": 0, "claimed": 0, "signed": 0} for value in Customer.Source.values}
-    for source, entered_count, claimed_count, signed_count in (
-        Customer.objects.filter(date__gte=first_week)
+    rows = (
+        DailyFigure.objects.filter(kind__in=DailyFigure.KINDS, day__gte=first_week, day__lt=bounds[-1])
         .order_by()
-        .values_list("source")
-        .annotate(
-            entered=Count("pk"),
-            claimed=Count("pk", filter=Q(consultant__isnull=False)),
-            signed=Count("pk", filter=Q(status=Customer.Status.SIGNED)),
-        )
-    ):
-        by_source[source] = {"entered": entered_count, "claimed": claimed_count, "signed": signed_count}
+        .values_list("kind", "day", "source")
+        .annotate(total=Sum("n"))
+    )
+    for kind, day, source, total in rows:
+        per_week[week_of[day]][column[kind]] += total
+        by_source.setdefault(source, {"entered": 0, "claimed": 0, "signed": 0})[column[kind]] += total
+    funnel_weeks = [{"week": weeks[n], **per_week[n]} for n in range(FUNNEL_WEEKS)]
     sources = [
         {"value": value, "label": label, **by_source[value]}
         for value, label in Customer.Source.choices
@@ -196,6 +185,7 @@ def manager_dashboard(*, today: datetime.date | None = None, sort: str = "-unsig
         "sources": sources,
         "load": consultant_loads(today=today, sort=sort),
         "sort": sort,
+        "today": today,
         "totals": {key: sum(week[key] for week in funnel_weeks) for key in ("entered", "claimed", "signed")},
     }
 
@@ -217,6 +207,8 @@ def consultant_loads(*, today: datetime.date, sort: str = "-unsigned") -> list[C
         .values_list("consultant_id")
         .annotate(n=Count("pk"))
     )
+    # Signed this month: the customers with a ``signed`` event naming the consultant this month,
+    # what the all-customers list shows for ``?signed_from=<month>&signed_by=<id>``.
     signed = dict(
         CustomerEvent.objects.filter(
             kind=CustomerEvent.Kind.SIGNED,
@@ -303,7 +295,7 @@ def finance_dashboard(*, today: datetime.date | None = None) -> dict:
     for row in per_class:
         row["class"] = classes.get(row["class_list_id"])
     per_class.sort(key=lambda row: (-row["pending_count"], str(row["class"])))
-    return {**totals, "per_class": per_class}
+    return {**totals, "per_class": per_class, "month": month_start(today)}
 
 
 # ---------------------------------------------------------------------------------- class teacher
@@ -315,15 +307,33 @@ def teacher_dashboard(*, teacher: UserInfo, today: datetime.date | None = None) 
         StudyRecord.objects.filter(course_record__class_object__class_teacher=teacher, course_record__date__gte=since)
         .order_by()
         .values("course_record__class_object_id")
-        .annotate(total=Count("pk"), present=Count("pk", filter=Q(record__in=present)))
+        .annotate(
+            total=Count("pk"),
+            present=Count("pk", filter=Q(record__in=present)),
+        )
     )
     classes = ClassList.objects.select_related("course", "school").filter(class_teacher=teacher).in_bulk()
     rates = {row["course_record__class_object_id"]: row for row in per_class}
+    # The lessons of the same weeks, what each class's course-record list shows for ``?date_from=``.
+    lessons = dict(
+        CourseRecord.objects.filter(class_object__class_teacher=teacher, date__gte=since)
+        .order_by()
+        .values_list("class_object_id")
+        .annotate(n=Count("pk"))
+    )
     attendance = []
     for pk, klass in sorted(classes.items(), key=lambda item: str(item[1])):
         row = rates.get(pk, {"total": 0, "present": 0})
         rate = round(100 * row["present"] / row["total"]) if row["total"] else None
-        attendance.append({"class": klass, "total": row["total"], "present": row["present"], "rate": rate})
+        attendance.append(
+            {
+                "class": klass,
+                "total": row["total"],
+                "present": row["present"],
+                "rate": rate,
+                "lessons": lessons.get(pk, 0),
+            }
+        )
     low = list(
         Student.objects.filter(class_list__class_teacher=teacher, score__lt=LOW_SCORE)
         .select_related("customer")
@@ -331,4 +341,11 @@ def teacher_dashboard(*, teacher: UserInfo, today: datetime.date | None = None) 
         .order_by("score", "pk")[:LOW_SCORE_LIMIT]
     )
     talks = TalkRecord.objects.filter(teacher=teacher, date__gte=month_start(today)).count()
-    return {"attendance": attendance, "low_scores": low, "low_score": LOW_SCORE, "talks_this_month": talks}
+    return {
+        "attendance": attendance,
+        "since": since,
+        "today": today,
+        "low_scores": low,
+        "low_score": LOW_SCORE,
+        "talks_this_month": talks,
+    }

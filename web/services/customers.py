@@ -66,6 +66,7 @@ from web.selectors.customers import (
     sales_consultants,
 )
 from web.services.events import actor_name, customer_event_record, customer_events_record
+from web.services.figures import figures_customer_edited
 from web.services.locks import guard_consultant, lock_customers, retry_on_conflict, run_with_retry
 from web.services.notifications import notify_customers_assigned
 
@@ -317,7 +318,14 @@ def customer_update(
         if not locked or locked[0][1] != (holder.pk if holder is not None else None):
             raise Customer.DoesNotExist("the customer is no longer in this pool")
         if update_fields:
+            before = Customer.objects.filter(pk=customer.pk).values_list("date", "source").get()
             customer.save(update_fields=update_fields)
+            # The funnel's roll-up counts customers by entry date and source: an edit may move one.
+            after = tuple(
+                getattr(customer, name) if name in update_fields else old
+                for name, old in zip(("date", "source"), before, strict=True)
+            )
+            figures_customer_edited(customer_id=customer.pk, before=before, after=after)
         if courses is not None:
             customer.course.set(courses)
         names = list(changed) if changed is not None else update_fields

@@ -4,7 +4,8 @@ Every service that changes a customer calls one of these two functions inside it
 transaction, right after the change, so an event exists exactly when the change committed
 (a refused or rolled-back change leaves no event). Views never write events. Moves between the
 pools and payment decisions are also recorded in the audit trail (``web.audit``), one entry per
-change, in the same transaction.
+change, in the same transaction, and the events the manager's funnel counts are added to its daily
+roll-up (``web.services.figures``).
 
 ``detail`` holds plain JSON values only (ids, names, amounts, reasons, rule names); the
 customer page renders them escaped.
@@ -12,6 +13,7 @@ customer page renders them escaped.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from web.audit import audit_customer_events
 from web.models import Customer, CustomerEvent, UserInfo
+from web.services.figures import figures_record_events
 
 Kind = CustomerEvent.Kind
 
@@ -64,6 +67,7 @@ def customer_event_record(
         detail=dict(detail or {}),
     )
     audit_customer_events(kind=kind, customer_ids=[customer_id], actor=actor, detail=event.detail)
+    figures_record_events([event])
     return event
 
 
@@ -76,13 +80,15 @@ def customer_events_record(
     consultant_by_customer: Mapping[int, int | None] | None = None,
     detail: Mapping[str, Any] | None = None,
     detail_by_customer: Mapping[int, Mapping[str, Any]] | None = None,
+    at_by_customer: Mapping[int, datetime.datetime] | None = None,
 ) -> int:
     """Write the same kind of event for many customers in bulk INSERTs; returns how many were written.
 
     ``detail`` is shared by all of them; ``detail_by_customer`` adds per-customer facts (e.g. the
     consultant a reassigned customer came from) on top of it. ``consultant`` is the same for all;
     ``consultant_by_customer`` (customer id → user id) gives each its own (the automatic return:
-    each customer's former consultant).
+    each customer's former consultant). ``at_by_customer`` (customer id → aware datetime) dates an
+    event in the past instead of now: only for history written after the fact (the demo data).
     """
     _require_transaction()
     kind = _kind(kind)
@@ -99,12 +105,13 @@ def customer_events_record(
                 if consultant_by_customer is not None
                 else (consultant.pk if consultant is not None else None)
             ),
-            at=now,
+            at=(at_by_customer or {}).get(customer_id, now),
             detail={**shared, **per_customer.get(customer_id, {})},
         )
         for customer_id in customer_ids
     ]
     CustomerEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+    figures_record_events(events)
     audit_customer_events(kind=kind, customer_ids=[event.customer_id for event in events], actor=actor, detail=shared)
     return len(events)
 

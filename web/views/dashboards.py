@@ -47,7 +47,17 @@ def _consultant(request: HttpRequest) -> dict:
         "unsigned": link(request, priv, {"status": "unsigned"}),
         "due_today": link(request, priv, {"due": DUE_TODAY, "o": "next_consult_date"}),
         "overdue": link(request, priv, {"due": DUE_OVERDUE, "o": "next_consult_date"}),
-        "signed": link(request, priv, {"status": "signed"}),
+        # The customers signed this month, not every signed one: what the figure counts.
+        "signed": link(
+            request,
+            priv,
+            {
+                "signed_from": data["month"].isoformat(),
+                "signed_to": data["today"].isoformat(),
+                "signed_by": request.user.pk,
+            },
+        ),
+        "payments": {status: link(request, priv, {"payment": status}) for status in data["payments_by_status"]},
     }
     data["returning"] = [
         (customer, link(request, "stark:web_customer_priv_detail", pk=customer.pk)) for customer in data["returning"]
@@ -64,16 +74,28 @@ def _manager(request: HttpRequest) -> dict:
         sort = "-unsigned"
     data = dashboards.manager_dashboard(sort=sort)
     all_list = "stark:web_customer_all_list"
+
+    def days(start: datetime.date, end: datetime.date, name: str, **query) -> str | None:
+        return link(request, all_list, {**query, f"{name}_from": start.isoformat(), f"{name}_to": end.isoformat()})
+
     for week in data["weeks"]:
         end = week["week"] + datetime.timedelta(days=6)
-        week["entered_url"] = link(
-            request, all_list, {"date_from": week["week"].isoformat(), "date_to": end.isoformat()}
-        )
+        week["entered_url"] = days(week["week"], end, "date")
+        week["claimed_url"] = days(week["week"], end, "claimed")
+        week["signed_url"] = days(week["week"], end, "signed")
+    first, last = data["weeks"][0]["week"], data["weeks"][-1]["week"] + datetime.timedelta(days=6)
     for source in data["sources"]:
-        source["entered_url"] = link(request, all_list, {"source": source["value"]})
-        source["signed_url"] = link(request, all_list, {"source": source["value"], "status": "signed"})
+        source["entered_url"] = days(first, last, "date", source=source["value"])
+        source["claimed_url"] = days(first, last, "claimed", source=source["value"])
+        source["signed_url"] = days(first, last, "signed", source=source["value"])
+    today = data["today"]
     data["load"] = [
-        (row, link(request, all_list, {"consultant": row.consultant.pk, "status": "unsigned"})) for row in data["load"]
+        (
+            row,
+            link(request, all_list, {"consultant": row.consultant.pk, "status": "unsigned"}),
+            days(dashboards.month_start(today), today, "signed", signed_by=row.consultant.pk),
+        )
+        for row in data["load"]
     ]
     data["sort_links"] = {
         key: "?" + urlencode({"sort": key if sort == f"-{key}" else f"-{key}"}) for key in dashboards.LOAD_SORTS
@@ -103,10 +125,13 @@ def _finance(request: HttpRequest) -> dict:
     data = dashboards.finance_dashboard()
     check = "stark:web_paymentrecord_check_list"
     data["pending_url"] = link(request, check, {"confirm_status": "pending"})
-    data["confirmed_url"] = link(request, check, {"confirm_status": "confirmed"})
-    data["rejected_url"] = link(request, check, {"confirm_status": "rejected"})
+    # This month's decisions: the list filtered by the day decided, as the figures count them.
+    month = data["month"].isoformat()
+    data["confirmed_url"] = link(request, check, {"confirm_status": "confirmed", "confirm_date_from": month})
+    data["rejected_url"] = link(request, check, {"confirm_status": "rejected", "confirm_date_from": month})
     for row in data["per_class"]:
         row["url"] = link(request, check, {"confirm_status": "", "class_list": row["class_list_id"]})
+        row["pending_url"] = link(request, check, {"confirm_status": "pending", "class_list": row["class_list_id"]})
     return data
 
 
@@ -114,6 +139,10 @@ def _teacher(request: HttpRequest) -> dict:
     data = dashboards.teacher_dashboard(teacher=request.user)
     for row in data["attendance"]:
         row["url"] = link(request, "stark:web_courserecord_list", class_id=row["class"].pk)
+        # The lessons the rate is over: the class's course records since the first day counted.
+        row["lessons_url"] = link(
+            request, "stark:web_courserecord_list", {"date_from": data["since"].isoformat()}, class_id=row["class"].pk
+        )
     data["low_scores"] = [
         (student, link(request, "stark:web_scorerecord_list", student_id=student.pk)) for student in data["low_scores"]
     ]

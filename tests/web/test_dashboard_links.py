@@ -1,0 +1,191 @@
+"""Every figure on every dashboard links to the list of exactly the rows it counts (issue 12 §4).
+
+The data is written through the services (claims, assignments, payment decisions, follow-ups), so
+the manager's daily roll-up is kept by the code that keeps it in production. Each test renders a
+role's home page, takes every number that is a link inside its dashboard, follows the link and
+checks the list's total against the number (the amounts against the list's total amount).
+"""
+
+import datetime
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ClassListFactory,
+    CourseRecordFactory,
+    CustomerFactory,
+    StudentFactory,
+    StudyRecordFactory,
+    TalkRecordFactory,
+    UserFactory,
+)
+from tests.permissions import grant_permissions
+from tests.web.customers_support import CONSULTANT_PERMISSIONS, MANAGER_PERMISSIONS, make_consultant
+from web.models import Customer, CustomerEvent, PaymentRecord
+from web.selectors.customers import local_day_start
+from web.services.customers import customer_assign, customer_claim, customer_create_public
+from web.services.events import customer_events_record
+from web.services.figures import figures_verify
+from web.services.payments import payment_apply, payment_confirm, payment_reject
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+#: A number shown as a link: "12", "3/150" (the first number counts), "¥300.00" (an amount).
+FIGURE_LINK = re.compile(r'<a(?: class="[^"]*")? href="([^"]+)">(¥?[\d.,]+)(?:/\d+)?</a>')
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.CUSTOMER_PRIVATE_POOL_CAP = 150
+    settings.CUSTOMER_RECLAIM_COOLDOWN_DAYS = 7
+    settings.CUSTOMER_DAILY_CLAIM_LIMIT = 0
+
+
+def dashboard_links(page: str, name: str) -> list[tuple[str, str]]:
+    section = re.search(rf'<section[^>]*data-dashboard="{name}".*?</section>', page, re.S)
+    assert section, f"no {name} dashboard"
+    return [(html.unescape(url), figure) for url, figure in FIGURE_LINK.findall(section.group(0))]
+
+
+def follow_every_figure(client, name: str) -> list[tuple[str, str]]:
+    """Follow each figure link of dashboard ``name``; assert each list holds what the figure says."""
+    page = client.get(reverse("home")).content.decode()
+    links = dashboard_links(page, name)
+    assert links
+    for url, figure in links:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if figure.startswith("¥"):
+            summary = str(response.context["list_summary"])
+            listed = Decimal(re.search(r"¥([\d,.]+)", summary).group(1).replace(",", ""))
+            assert listed == Decimal(figure[1:]), (url, figure, summary)
+        else:
+            assert response.context["total"] == int(figure), (url, figure)
+    return links
+
+
+def public_customers(user, count: int, source: str, prefix: str, date=None) -> list[Customer]:
+    return [
+        customer_create_public(
+            user=user,
+            customer=Customer(name=f"客户{prefix}{n}", qq=f"{prefix}{n:06d}", source=source, date=date or TODAY),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def school():
+    """A consultant's and a manager's quarter: customers entered, claimed, assigned, signed, paid."""
+    ops = UserFactory(username="ops1")
+    finance = UserFactory(username="finance1")
+    consultant = make_consultant("consultant1", name="甲")
+    other = make_consultant("consultant2", name="乙")
+    manager = make_consultant("manager1")
+    klass = ClassListFactory()
+    last_week = TODAY - datetime.timedelta(days=7)
+    website = public_customers(ops, 6, "website", "1")
+    referral = public_customers(ops, 4, "referral", "2", date=last_week)
+    public_customers(ops, 3, "wechat", "3", date=TODAY - datetime.timedelta(days=120))  # before the funnel
+    claimed = customer_claim(consultant=consultant, customer_ids=[c.pk for c in website[:4]]).claimed
+    customer_assign(manager=manager, consultant=other, customer_ids=[c.pk for c in referral[:3]])
+    payments = [
+        payment_apply(
+            consultant=consultant,
+            customer=Customer.objects.get(pk=pk),
+            pay_type=PaymentRecord.PayType.ENROLMENT_FEE,
+            paid_fee=Decimal(fee),
+            class_list=klass,
+            qq=f"5{pk:07d}",
+            mobile="13800000001",
+            emergency_contract="母亲 13900000001",
+        )
+        for pk, fee in zip(claimed, ["1000.00", "2000.00", "300.50", "99.00"], strict=True)
+    ]
+    payment_confirm(confirm_user=finance, payment_ids=[payments[0].pk, payments[1].pk])  # signs 2 customers
+    payment_reject(confirm_user=finance, payment_ids=[payments[2].pk], reason="发票抬头错误")
+    # A customer of the consultant signed 40 days ago: signed, but not this month.
+    old = CustomerFactory(consultant=consultant, status=Customer.Status.SIGNED, source="website")
+    with transaction.atomic():
+        customer_events_record(customer_ids=[old.pk], kind=CustomerEvent.Kind.ENTERED, actor=ops)
+        customer_events_record(
+            customer_ids=[old.pk],
+            kind=CustomerEvent.Kind.SIGNED,
+            consultant=consultant,
+            at_by_customer={old.pk: local_day_start(TODAY - datetime.timedelta(days=40))},
+        )
+    return {"consultant": consultant, "other": other, "manager": manager, "finance": finance, "class": klass}
+
+
+def test_the_roll_up_the_services_kept_equals_the_live_counts(school):
+    assert figures_verify() == []
+
+
+def test_every_consultant_figure_links_to_exactly_its_customers(client, school):
+    consultant = school["consultant"]
+    grant_permissions(consultant, *CONSULTANT_PERMISSIONS, "stark:web_customer_priv_detail")
+    client.force_login(consultant)
+    links = dict((figure_url.split("?")[1], figure) for figure_url, figure in follow_every_figure(client, "consultant"))
+    month = TODAY.replace(day=1)
+    # Signed this month: the two confirmed this month, not the one signed 40 days ago (unless
+    # that was this month too, early in a month).
+    signed_query = f"signed_from={month.isoformat()}&signed_to={TODAY.isoformat()}&signed_by={consultant.pk}"
+    expected_signed = 2 + (TODAY - datetime.timedelta(days=40) >= month)
+    assert links[signed_query] == str(expected_signed)
+    assert (links["payment=pending"], links["payment=confirmed"], links["payment=rejected"]) == ("1", "2", "1")
+    assert links["status=unsigned"] == "2"
+
+
+def test_every_manager_figure_links_to_exactly_its_customers(client, school):
+    manager = school["manager"]
+    grant_permissions(manager, *MANAGER_PERMISSIONS)
+    client.force_login(manager)
+    links = follow_every_figure(client, "manager")
+    queries = {url.split("?")[1] for url, _figure in links}
+    week = TODAY - datetime.timedelta(days=TODAY.weekday())
+    end = week + datetime.timedelta(days=6)
+    for name in ("date", "claimed", "signed"):
+        assert f"{name}_from={week.isoformat()}&{name}_to={end.isoformat()}" in queries
+    figures = {url.split("?")[1]: figure for url, figure in links}
+    # This week: 4 claimed and 3 assigned today, 2 signed today.
+    assert figures[f"claimed_from={week.isoformat()}&claimed_to={end.isoformat()}"] == "7"
+    assert figures[f"signed_from={week.isoformat()}&signed_to={end.isoformat()}"] == "2"
+    assert any(query.startswith("source=website&claimed_from=") for query in queries)
+    consultant = school["consultant"]
+    month = TODAY.replace(day=1).isoformat()
+    assert f"signed_by={consultant.pk}&signed_from={month}&signed_to={TODAY.isoformat()}" in queries
+
+
+def test_every_finance_figure_links_to_exactly_its_applications(client, school):
+    finance = school["finance"]
+    grant_permissions(finance, "stark:web_paymentrecord_check_list")
+    client.force_login(finance)
+    links = follow_every_figure(client, "finance")
+    figures = {figure for _url, figure in links}
+    assert "1" in figures and {Decimal(f[1:]) for f in figures if f.startswith("¥")} >= {
+        Decimal(3000),
+        Decimal("300.5"),
+    }
+
+
+def test_every_class_teacher_figure_links_to_exactly_its_rows(client):
+    teacher = UserFactory(username="teacher1")
+    grant_permissions(teacher, "stark:web_talkrecord_list", "stark:web_courserecord_list", "stark:web_student_list")
+    klass = ClassListFactory(class_teacher=teacher)
+    lessons = [CourseRecordFactory(class_object=klass, date=TODAY - datetime.timedelta(days=n)) for n in (0, 7, 40)]
+    student = StudentFactory(score=70)
+    student.class_list.add(klass)
+    for lesson in lessons:
+        StudyRecordFactory(course_record=lesson, student=student, record="checked")
+    TalkRecordFactory(student=student, teacher=teacher, date=TODAY)
+    client.force_login(teacher)
+    links = follow_every_figure(client, "teacher")
+    assert ("2" in {figure for _url, figure in links}) and any("date_from=" in url for url, _figure in links)
