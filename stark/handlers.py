@@ -336,7 +336,14 @@ class StarkHandler:
     def get_scope_filter(self, request: HttpRequest, scope: str) -> Q | None:
         """The condition a scope puts on the rows (None: no narrowing); override for richer meanings."""
         lookup = self.scope_lookups.get(scope) if scope != "all" else None
-        return Q(**{lookup: request.user}) if lookup else None
+        if not lookup:
+            return None
+        condition = Q(**{lookup: request.user})
+        if _fans_out(self.model, lookup):
+            # A to-many step before the end (a student's classes' teacher) would repeat a row
+            # once per match: the rows are picked by primary key instead.
+            return Q(pk__in=self.model._default_manager.filter(condition).values("pk"))
+        return condition
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]
@@ -711,8 +718,6 @@ class StarkHandler:
         return self.get_scoped_queryset(request, *args, **kwargs).filter(pk__in=pks)
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
-        # A nested list scopes by its parent in the URL: a foreign parent is 404 on POST as on GET.
-        self.get_queryset(request, *args, **kwargs)
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"
@@ -1020,6 +1025,22 @@ class _ValueRows:
         for source_id, target_id in links:
             by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
         return by_row
+
+
+def _fans_out(model: type[models.Model], lookup: str) -> bool:
+    """Whether the field path ``lookup`` crosses a to-many relation before its last step."""
+    steps = lookup.split("__")
+    for step in steps[:-1]:
+        try:
+            field = model._meta.get_field(step)
+        except FieldDoesNotExist:
+            return False  # a lookup (``__in``…) ends the path
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False
 
 
 def _unbound(entry: Any) -> Any:

@@ -17,8 +17,8 @@ from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
-from web.models import Student
-from web.selectors.teaching import classes_visible
+from web.models import ClassList, Student
+from web.selectors.teaching import CLASS_SCOPE
 
 #: The page of a class's course records and attendance (kwarg ``class_id``).
 COURSE_RECORDS = "stark:web_courserecord_list"
@@ -52,9 +52,11 @@ class ClassListHandler(StarkHandler):
 
     display_studying.order_field = "studying_count"
 
+    #: The data scope "own" is a class teacher's classes (web.selectors.teaching).
+    scope_lookups = CLASS_SCOPE
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        # A class teacher sees (and may open) only the classes where they are the class teacher.
-        return classes_visible(user=request.user).annotate(studying_count=studying_count())
+        return ClassList.objects.annotate(studying_count=studying_count())
 
     list_display = [
         display_title,

@@ -7,11 +7,30 @@ these querysets, so an id outside the user's allowed set is simply not found (40
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
+
+#: What the data scopes mean for a customer (stark's ``scope_lookups``): its consultant, and the
+#: consultant's department. Follow-ups and payment applications follow their customer's consultant.
+CUSTOMER_SCOPE = {"own": "consultant", "department": "consultant__depart__staff"}
+PAYMENT_SCOPE = CUSTOMER_SCOPE
+CONSULT_RECORD_SCOPE = {scope: f"customer__{lookup}" for scope, lookup in CUSTOMER_SCOPE.items()}
+
+
+def customer_scope_condition(*, user: UserInfo, scope: str) -> Q | None:
+    """The customers of data scope ``scope`` for ``user`` (None: every customer).
+
+    ``department`` also holds the public pool: nobody's customers, which every consultant sees
+    anyway (the sales manager's all-customers list shows them with the department's).
+    """
+    lookup = CUSTOMER_SCOPE.get(scope)
+    if lookup is None:
+        return None
+    condition = Q(**{lookup: user})
+    return condition | Q(consultant__isnull=True) if scope == "department" else condition
 
 
 def customers_public() -> QuerySet[Customer]:
@@ -82,9 +101,10 @@ def holder_text(consultant_name: str | None) -> str:
 
 
 # ---------------------------------------------------------------- issue 12: the customer page
-def customers_with_payments() -> QuerySet[Customer]:
-    """Customers with at least one payment application: the ones finance may open from the approval list."""
-    return Customer.objects.filter(pk__in=PaymentRecord.objects.values("customer_id"))
+def customers_with_payments(payments: QuerySet[PaymentRecord] | None = None) -> QuerySet[Customer]:
+    """Customers with at least one of ``payments`` (default: any application): what finance may open."""
+    payments = PaymentRecord.objects.all() if payments is None else payments
+    return Customer.objects.filter(pk__in=payments.values("customer_id"))
 
 
 def customer_events(*, customer_id: int) -> QuerySet[CustomerEvent]:
