@@ -865,9 +865,13 @@ class StarkHandler:
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
         """The row ``pk`` within this request's queryset, or 404."""
         try:
-            return self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
+            obj = self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
         except (self.model.DoesNotExist, ValueError, ValidationError) as exc:
             raise Http404(gettext("No such row.")) from exc
+        parent = self.get_parent(request)
+        if parent is not None:
+            setattr(obj, self.get_parent_field(), parent)  # the URL's parent, already read: no second query
+        return obj
 
     def get_form(
         self, request: HttpRequest, is_add: bool, instance: models.Model | None, *args, **kwargs
