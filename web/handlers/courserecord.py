@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
 from web.models import ClassList, CourseRecord, StudyRecord
+from web.selectors.attendance import attendance_of
 from web.selectors.teaching import classes_in_scope, scope_through
-from web.services.attendance import attendance_generate, attendance_of, attendance_save
+from web.services.attendance import attendance_generate, attendance_save
 
 
 class CourseRecordHandler(StarkHandler):

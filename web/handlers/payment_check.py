@@ -22,7 +22,7 @@ from web.handlers.approval import (
 )
 from web.handlers.customer_page import customer_link, customer_page
 from web.models import PaymentRecord
-from web.selectors.customers import PAYMENT_SCOPE, customers_with_payments
+from web.selectors.payments import PAYMENT_SCOPE, customers_with_payments
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
 

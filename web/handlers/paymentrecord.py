@@ -8,7 +8,8 @@ from stark.handlers import StarkHandler
 from web.forms.payments import PaymentApplyForm
 from web.handlers.approval import display_confirm_date
 from web.models import Customer, PaymentRecord
-from web.selectors.customers import PAYMENT_SCOPE, customers_private
+from web.selectors.customers import customers_private
+from web.selectors.payments import PAYMENT_SCOPE
 from web.services.payments import payment_apply
 
 

@@ -12,8 +12,8 @@ from stark.utils import check_permission, check_scope
 from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option
 from web.models import Student, StudyRecord
+from web.selectors.attendance import attendance_counts, attendance_history
 from web.selectors.teaching import STUDENT_SCOPE, students_flag_in_scope
-from web.services.attendance import attendance_counts
 
 #: Links from a student's row to their record pages: (URL name, label, icon, only for the
 #: students of the user's own classes — the pages that 404 for anyone else's student).
@@ -103,9 +103,7 @@ class StudentHandler(StarkHandler):
                 "student": student,
                 "classes": student.class_list.select_related("course", "school"),
                 "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
-                "attendance_history": StudyRecord.objects.filter(student=student)
-                .select_related("course_record__class_object__course", "course_record__class_object__school")
-                .order_by("-course_record__date", "-course_record__day_num"),
+                "attendance_history": attendance_history(student=student),
             }
         )
         return response

@@ -7,8 +7,7 @@ from django.utils.translation import gettext
 from stark.handlers import StarkHandler
 from web.forms.teaching import TalkRecordForm
 from web.models import Student, TalkRecord
-from web.selectors.teaching import STUDENT_SCOPE, scope_through, students_in_scope
-from web.services.talks import talk_records_of
+from web.selectors.teaching import STUDENT_SCOPE, scope_through, students_in_scope, talk_records_of
 
 
 def students_of_page(handler: StarkHandler, request: HttpRequest) -> QuerySet[Student]:

@@ -16,7 +16,6 @@ from web.models import ConsultRecord, Customer, CustomerEvent, Department, Payme
 #: What the data scopes mean for a customer (stark's ``scope_lookups``): its consultant, and the
 #: consultant's department. Follow-ups and payment applications follow their customer's consultant.
 CUSTOMER_SCOPE = {"own": "consultant", "department": "consultant__depart__staff"}
-PAYMENT_SCOPE = CUSTOMER_SCOPE
 CONSULT_RECORD_SCOPE = {scope: f"customer__{lookup}" for scope, lookup in CUSTOMER_SCOPE.items()}
 
 
@@ -101,12 +100,6 @@ def holder_text(consultant_name: str | None) -> str:
 
 
 # ---------------------------------------------------------------- issue 12: the customer page
-def customers_with_payments(payments: QuerySet[PaymentRecord] | None = None) -> QuerySet[Customer]:
-    """Customers with at least one of ``payments`` (default: any application): what finance may open."""
-    payments = PaymentRecord.objects.all() if payments is None else payments
-    return Customer.objects.filter(pk__in=payments.values("customer_id"))
-
-
 def customer_events(*, customer_id: int) -> QuerySet[CustomerEvent]:
     """A customer's timeline, newest first (reads the (customer, at, id) index backwards)."""
     return CustomerEvent.objects.filter(customer_id=customer_id).select_related("actor").order_by("-at", "-id")

@@ -8,9 +8,9 @@ class teacher is in their department, ``all`` every class. The demo class-teache
 customers are. The administrator and finance (the student list) have ``all``.
 """
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 
-from web.models import ClassList, Student, UserInfo
+from web.models import ClassList, Student, TalkRecord, UserInfo
 
 #: What the data scopes mean for a class (stark's ``scope_lookups``): its class teacher.
 CLASS_SCOPE = {"own": "class_teacher", "department": "class_teacher__depart__staff"}
@@ -54,3 +54,14 @@ def students_flag_in_scope(*, user: UserInfo, scope: str, queryset: QuerySet[Stu
         return queryset.annotate(is_own=Value(True, output_field=BooleanField()))
     links = Student.class_list.through.objects.filter(student_id=OuterRef("pk"), **{f"classlist__{lookup}": user})
     return queryset.annotate(is_own=Exists(links))
+
+
+def classes_with_counts() -> QuerySet[ClassList]:
+    """Every class with ``studying_count``: its students whose status is "studying" (others left or graduated)."""
+    studying = Count("students", filter=Q(students__student_status=Student.Status.STUDYING), distinct=True)
+    return ClassList.objects.annotate(studying_count=studying)
+
+
+def talk_records_of(*, user: UserInfo, student: Student) -> QuerySet[TalkRecord]:
+    """The talk records of ``student`` that ``user`` wrote and may edit (a page rule, whatever the scope)."""
+    return TalkRecord.objects.filter(student=student, teacher=user)
