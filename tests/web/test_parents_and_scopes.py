@@ -311,3 +311,14 @@ def test_the_migration_moves_untouched_demo_roles_and_reloads_their_users_sessio
     migration.unset_scopes(apps, Editor())
     consultant.refresh_from_db()
     assert consultant.scope == "all"
+
+
+def test_a_customers_payment_list_follows_the_customer_not_the_applicant(client):
+    """Under the consultant's "own" scope a customer's earlier applications (by the previous holder) stay listed."""
+    handler = site.get_handler(PaymentRecordFactory._meta.model)
+    me, previous, _stranger = people(Department.Kind.SALES)
+    customer = CustomerFactory(consultant=me)
+    earlier = PaymentRecordFactory(customer=customer, consultant=previous)
+    log_in(client, handler, me, scope="own")
+    response = client.get(reverse("stark:web_paymentrecord_list", kwargs={"customer_id": customer.pk}))
+    assert earlier in response.context["page"].object_list

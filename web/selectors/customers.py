@@ -14,9 +14,11 @@ from django.utils.translation import gettext
 from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
 
 #: What the data scopes mean for a customer (stark's ``scope_lookups``): its consultant, and the
-#: consultant's department. Follow-ups and payment applications follow their customer's consultant.
+#: consultant's department.
 CUSTOMER_SCOPE = {"own": "consultant", "department": "consultant__depart__staff"}
-CONSULT_RECORD_SCOPE = {scope: f"customer__{lookup}" for scope, lookup in CUSTOMER_SCOPE.items()}
+#: A customer's records (follow-ups, payment applications under the customer) follow the customer's
+#: *current* consultant, not the record's author: after a release and a claim the new owner sees them.
+CUSTOMER_RECORD_SCOPE = {scope: f"customer__{lookup}" for scope, lookup in CUSTOMER_SCOPE.items()}
 
 
 def customer_scope_condition(*, user: UserInfo, scope: str) -> Q | None:

@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from web.models import Customer, PaymentRecord
 from web.selectors.customers import CUSTOMER_SCOPE
 
-#: What the data scopes mean for a payment application: its consultant, and their department.
+#: What the data scopes mean for a payment application on the approval list: the consultant who
+#: applied, and their department. (Under one customer, the customer's: ``CUSTOMER_RECORD_SCOPE``.)
 PAYMENT_SCOPE = CUSTOMER_SCOPE
 
 
