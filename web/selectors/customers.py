@@ -25,14 +25,16 @@ def customer_scope_condition(*, user: UserInfo, scope: str) -> Q | None:
     """The customers of data scope ``scope`` for ``user`` (None: every customer).
 
     ``department`` also holds the public pool: nobody's customers, which every consultant sees
-    anyway (the sales manager's all-customers list shows them with the department's). It is
-    compared on the consultant's ``depart_id`` (one join, not ``CUSTOMER_SCOPE``'s two).
+    anyway (the sales manager's all-customers list shows them with the department's).
     """
     if scope == "own":
         return Q(consultant=user)
     if scope == "department":
-        department = Q(consultant__depart_id=user.depart_id) if user.depart_id is not None else Q(consultant=user)
-        return department | Q(consultant__isnull=True)
+        # The department's staff as a subquery, not a join of every row to its consultant
+        # (the manager's page 1 at 300k customers: ~35-50 ms instead of ~78; docs/performance.md).
+        department = Q(depart_id=user.depart_id) if user.depart_id is not None else Q(pk=user.pk)
+        colleagues = UserInfo.objects.filter(department).values("pk")
+        return Q(consultant__in=colleagues) | Q(consultant__isnull=True)
     return None
 
 
