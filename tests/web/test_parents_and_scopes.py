@@ -322,3 +322,25 @@ def test_a_customers_payment_list_follows_the_customer_not_the_applicant(client)
     log_in(client, handler, me, scope="own")
     response = client.get(reverse("stark:web_paymentrecord_list", kwargs={"customer_id": customer.pk}))
     assert earlier in response.context["page"].object_list
+
+
+def test_the_administrator_widens_the_class_teachers_scope_on_the_role_page_and_the_teacher_sees_it_next(client):
+    from django.test import Client
+
+    from web.demo.roles import seed_roles
+
+    teacher, _colleague, stranger = people(Department.Kind.TEACHING_QUALITY)
+    admin = UserFactory(username="admin", is_superuser=True)
+    seed_roles(users={"teacher1": teacher, "admin": admin})
+    mine, theirs = ClassListFactory(class_teacher=teacher), ClassListFactory(class_teacher=stranger)
+    class_list = reverse("stark:web_classlist_list")
+    teacher_client = Client()
+    teacher_client.force_login(teacher)
+    assert {c.pk for c in teacher_client.get(class_list).context["page"].object_list} == {mine.pk}
+
+    client.force_login(admin)
+    role = Role.objects.get(title="班主任")
+    response = client.post(reverse("rbac:role_change", args=[role.pk]), {"title": role.title, "scope": "all"})
+    assert response.status_code == 302
+    # The teacher's next request, in the same session, sees every class.
+    assert {mine.pk, theirs.pk} <= {c.pk for c in teacher_client.get(class_list).context["page"].object_list}
