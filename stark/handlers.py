@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
@@ -337,7 +337,14 @@ class StarkHandler:
     def get_scope_filter(self, request: HttpRequest, scope: str) -> Q | None:
         """The condition a scope puts on the rows (None: no narrowing); override for richer meanings."""
         lookup = self.scope_lookups.get(scope) if scope != "all" else None
-        return Q(**{lookup: request.user}) if lookup else None
+        if not lookup:
+            return None
+        condition = Q(**{lookup: request.user})
+        if _fans_out(self.model, lookup):
+            # A to-many step before the end (a student's classes' teacher) would repeat a row
+            # once per match: the rows are picked by primary key instead.
+            return Q(pk__in=self.model._default_manager.filter(condition).values("pk"))
+        return condition
 
     def get_list_display(self, request: HttpRequest, *args, **kwargs) -> list[str | Callable]:
         return list(self.list_display) or [StarkHandler.display_str, StarkHandler.display_edit_del]
@@ -517,8 +524,6 @@ class StarkHandler:
         return self.get_changelist(request, *args, **kwargs).posted_pks
 
     def run_action(self, request: HttpRequest, action_name: str, *args, **kwargs) -> HttpResponse:
-        # A nested list scopes by its parent in the URL: a foreign parent is 404 on POST as on GET.
-        self.get_queryset(request, *args, **kwargs)
         back = reverse(self.full_url_name(self.get_list_url_name()), args=args, kwargs=kwargs)
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"
@@ -666,9 +671,13 @@ class StarkHandler:
     def get_object(self, request: HttpRequest, pk: Any, *args, **kwargs) -> models.Model:
         """The row ``pk`` within this request's queryset, or 404."""
         try:
-            return self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
+            obj = self.get_scoped_queryset(request, *args, **kwargs).get(pk=pk)
         except (self.model.DoesNotExist, ValueError, ValidationError) as exc:
             raise Http404(gettext("No such row.")) from exc
+        parent = self.get_parent(request)
+        if parent is not None:
+            setattr(obj, self.get_parent_field(), parent)  # the URL's parent, already read: no second query
+        return obj
 
     def get_form(
         self, request: HttpRequest, is_add: bool, instance: models.Model | None, *args, **kwargs
@@ -826,3 +835,19 @@ class _ValueRows:
         for source_id, target_id in links:
             by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
         return by_row
+
+
+def _fans_out(model: type[models.Model], lookup: str) -> bool:
+    """Whether the field path ``lookup`` crosses a to-many relation before its last step."""
+    steps = lookup.split("__")
+    for step in steps[:-1]:
+        try:
+            field = model._meta.get_field(step)
+        except FieldDoesNotExist:
+            return False  # a lookup (``__in``…) ends the path
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False

@@ -82,7 +82,7 @@ def snapshot():
 def teachers(client):
     teacher, other = class_teacher("teacher_a"), class_teacher("teacher_b")
     for user in (teacher, other):
-        grant_permissions(user, *TEACHER_URLS, *STUDENT_LIST_URLS)
+        grant_permissions(user, *TEACHER_URLS, *STUDENT_LIST_URLS, scope="own")
     client.force_login(teacher)
     return teacher, other
 

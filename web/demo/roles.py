@@ -7,7 +7,7 @@ each demo role exactly the URL names DESIGN §5 lists for it.
 
 from dataclasses import dataclass
 
-from rbac.models import Menu, Permission, Role
+from rbac.models import Menu, Permission, Role, Scope
 from rbac.services.discovery import permissions_sync
 from rbac.signals import bulk_changes
 from web.models import UserInfo
@@ -206,6 +206,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_student_export",  # issue 14
     ),
 }
+#: Each demo role's data scope (issue 17), matching what the pages showed before scopes: a
+#: consultant and a class teacher see their own rows, the sales manager the sales department's
+#: (with the public pool), the others every row.
+ROLE_SCOPES = {
+    ADMIN_ROLE: Scope.ALL,
+    "销售主管": Scope.DEPARTMENT,
+    "课程顾问": Scope.OWN,
+    "运营": Scope.ALL,
+    "财务": Scope.ALL,
+    "班主任": Scope.OWN,
+}
 USER_ROLES = {
     "admin": ADMIN_ROLE,
     "manager1": "销售主管",
@@ -282,6 +293,10 @@ def seed_roles(*, users: dict[str, UserInfo], **options) -> None:
             role, _created = Role.objects.get_or_create(title=title)
             role.permissions.set([permissions[name] for name in names if name in permissions])
             roles[title] = role
+        for title, role in roles.items():
+            if role.scope != ROLE_SCOPES[title]:
+                role.scope = ROLE_SCOPES[title]
+                role.save(update_fields=["scope"])
         for username, role_title in USER_ROLES.items():
             if username in users:
                 users[username].roles.set([roles[role_title]])

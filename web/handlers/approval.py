@@ -16,7 +16,8 @@ from django.utils.translation import pgettext
 
 from stark.display import field_html
 from stark.search import Option
-from web.selectors.teaching import classes_visible_condition
+from stark.utils import check_scope
+from web.selectors.teaching import class_scope_condition
 
 
 def money(value: Decimal | int | None) -> str:
@@ -38,11 +39,11 @@ def display_confirm_date(handler, request: HttpRequest, obj=None, is_header: boo
 display_confirm_date.order_field = "confirm_date"
 
 
-#: The class filter of the enrolment and teaching lists; ``visible_only``: a class teacher is
-#: offered only their own classes (web.selectors.teaching).
+#: The class filter of the enrolment and teaching lists; ``visible_only``: only the classes in the
+#: page's data scope are offered (a class teacher's own, web.selectors.teaching).
 def class_option(field: str, visible_only: bool = False) -> Option:
     def own_classes(request: HttpRequest, *args, **kwargs) -> Q:
-        return classes_visible_condition(user=request.user)
+        return class_scope_condition(user=request.user, scope=check_scope(request, request.resolver_match.view_name))
 
     # A class reads its course and campus: joined, or every offered class would cost two queries.
     return Option(field, select_related=("course", "school"), db_condition=own_classes if visible_only else None)

@@ -14,8 +14,9 @@ from web.handlers.approval import (
     display_confirm_date,
 )
 from web.handlers.payment_check import decision_message
-from web.handlers.talkrecord import my_students
+from web.handlers.talkrecord import students_of_page
 from web.models import ClassChange
+from web.selectors.teaching import STUDENT_SCOPE, scope_through
 from web.services.class_changes import class_change_apply, class_change_approve, class_change_reject
 
 
@@ -24,6 +25,7 @@ class ClassChangeHandler(StarkHandler):
 
     #: The student of the URL, one of the class teacher's (404 otherwise, on every page).
     parent_kwarg = "student_id"
+    scope_lookups = scope_through("student", STUDENT_SCOPE)
     pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
@@ -49,7 +51,7 @@ class ClassChangeHandler(StarkHandler):
     model_form_class = ClassChangeForm
 
     def get_parent_queryset(self, request: HttpRequest):
-        return my_students(request)
+        return students_of_page(self, request)
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
         return ClassChange.objects.all()  # stark narrows it to the URL's student
@@ -81,7 +83,9 @@ class ClassChangeHandler(StarkHandler):
 
 
 class ClassChangeCheckHandler(StarkHandler):
-    """Every application, for the administrator to approve or reject in batch."""
+    """Every application (in the data scope: the administrator's is all), to approve or reject in batch."""
+
+    scope_lookups = scope_through("student", STUDENT_SCOPE)
 
     list_display = [
         StarkHandler.display_checkbox,

@@ -7,7 +7,6 @@ the (course, semester, campus) uniqueness rule as a form error.
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,16 +16,10 @@ from stark.handlers import StarkHandler
 from stark.search import Option
 from stark.utils import check_permission
 from web.forms.classlist import ClassListForm
-from web.models import Student
-from web.selectors.teaching import classes_visible
+from web.selectors.teaching import CLASS_SCOPE, classes_with_counts
 
 #: The page of a class's course records and attendance (kwarg ``class_id``).
 COURSE_RECORDS = "stark:web_courserecord_list"
-
-
-def studying_count() -> Count:
-    """Students of the class whose status is "studying" (a class's other members have left or graduated)."""
-    return Count("students", filter=Q(students__student_status=Student.Status.STUDYING), distinct=True)
 
 
 class ClassListHandler(StarkHandler):
@@ -52,9 +45,11 @@ class ClassListHandler(StarkHandler):
 
     display_studying.order_field = "studying_count"
 
+    #: The data scope "own" is a class teacher's classes (web.selectors.teaching).
+    scope_lookups = CLASS_SCOPE
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        # A class teacher sees (and may open) only the classes where they are the class teacher.
-        return classes_visible(user=request.user).annotate(studying_count=studying_count())
+        return classes_with_counts()
 
     list_display = [
         display_title,

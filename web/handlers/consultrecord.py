@@ -15,13 +15,14 @@ from django.utils.translation import gettext
 from stark.handlers import StarkHandler
 from web.forms.customer import ConsultRecordForm
 from web.models import ConsultRecord, Customer
-from web.selectors.customers import consult_records_private, customers_private
+from web.selectors.customers import CUSTOMER_RECORD_SCOPE, consult_records_private, customers_private
 from web.services.customers import consult_record_add, consult_record_edit
 
 
 class ConsultRecordHandler(StarkHandler):
     #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
     parent_kwarg = "customer_id"
+    scope_lookups = CUSTOMER_RECORD_SCOPE
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "note", "consultant", StarkHandler.display_edit_del]

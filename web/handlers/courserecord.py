@@ -15,12 +15,16 @@ from stark.handlers import StarkHandler, action
 from stark.search import DateRangeOption
 from web.forms.attendance import CourseRecordForm, StudyRecordFormSet
 from web.models import ClassList, CourseRecord, StudyRecord
-from web.selectors.teaching import classes_visible
-from web.services.attendance import attendance_generate, attendance_of, attendance_save
+from web.selectors.attendance import attendance_of
+from web.selectors.teaching import classes_in_scope, scope_through
+from web.services.attendance import attendance_generate, attendance_save
 
 
 class CourseRecordHandler(StarkHandler):
-    route_prefix = "<int:class_id>/"
+    #: The class of the URL, in the user's data scope (a class teacher's own classes; 404 otherwise).
+    parent_kwarg = "class_id"
+    parent_field = "class_object"
+    scope_lookups = scope_through("class_object")
     model_form_class = CourseRecordForm
     list_select_related = ["teacher"]
     order_list = ["day_num"]
@@ -60,16 +64,11 @@ class CourseRecordHandler(StarkHandler):
     search_group = [DateRangeOption("date")]
 
     # ------------------------------------------------------------------ scoping
-    def get_class(self, request: HttpRequest, class_id: int) -> ClassList:
-        return get_object_or_404(classes_visible(user=request.user).select_related("course", "school"), pk=class_id)
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet[ClassList]:
+        return classes_in_scope(user=request.user, scope=self.get_scope(request)).select_related("course", "school")
 
-    def get_queryset(self, request: HttpRequest, *args, class_id: int, **kwargs):
-        return CourseRecord.objects.filter(class_object=self.get_class(request, class_id))
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["class_object"] = self.get_class(request, kwargs["class_id"])
-        return context
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return CourseRecord.objects.all()  # stark narrows it to the URL's class
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         return gettext("Course records of %(class)s") % {"class": context["class_object"]}
@@ -83,7 +82,7 @@ class CourseRecordHandler(StarkHandler):
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
-        return form.for_class(self.get_class(request, kwargs["class_id"]))
+        return form.for_class(self.get_parent(request))
 
     # ------------------------------------------------------------------ batch attendance
     def get_attendance_url_name(self) -> str:
@@ -92,7 +91,7 @@ class CourseRecordHandler(StarkHandler):
     def extra_urls(self):
         return [
             path(
-                f"{self.route_prefix}<int:course_record_id>/attendance/",
+                f"{self.get_route_prefix()}<int:course_record_id>/attendance/",
                 self.wrap(self.attendance_view),
                 name=self.get_attendance_url_name(),
             )
@@ -101,9 +100,10 @@ class CourseRecordHandler(StarkHandler):
     def attendance_view(self, request: HttpRequest, class_id: int, course_record_id: int) -> HttpResponse:
         """Every attendance record of one course record on one page, saved in one transaction."""
         course_record = get_object_or_404(
-            CourseRecord.objects.select_related("class_object__course", "class_object__school", "teacher"),
+            self.get_scoped_queryset(request, class_id=class_id).select_related(
+                "class_object__course", "class_object__school", "teacher"
+            ),
             pk=course_record_id,
-            class_object=self.get_class(request, class_id),
         )
         queryset = attendance_of(course_record=course_record)
         formset = StudyRecordFormSet(request.POST or None, queryset=queryset)

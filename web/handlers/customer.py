@@ -29,10 +29,12 @@ from web.handlers.figure_filters import PaymentStatusOption, claimed_option, sig
 from web.models import Customer, Department
 from web.search import customer_search
 from web.selectors.customers import (
+    CUSTOMER_SCOPE,
     DUE_OVERDUE,
     DUE_TODAY,
     consult_records_all,
     consult_records_public,
+    customer_scope_condition,
     customers_all,
     customers_due,
     customers_private,
@@ -312,6 +314,9 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     #: At most this many rows per "apply to all matching" release.
     release_limit = 1000
 
+    #: The page is "my customers" whatever the scope; the scope says the same of the rows.
+    scope_lookups = CUSTOMER_SCOPE
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_private(consultant=request.user)
 
@@ -496,6 +501,13 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
     ]
     has_add_btn = False
 
+    #: The rows are the role's data scope: a consultant's own, their department's (with the public
+    #: pool), or every customer (web.selectors.customers.customer_scope_condition).
+    scope_lookups = CUSTOMER_SCOPE
+
+    def get_scope_filter(self, request: HttpRequest, scope: str):
+        return customer_scope_condition(user=request.user, scope=scope)
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_all()
 
@@ -527,10 +539,13 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         return TemplateResponse(request, self.record_template, context)
 
     def get_action_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
-        # Every ticked id, so the message can account for each (one deleted since counts too).
+        # Every ticked id in the user's scope, so the message can account for each (one deleted
+        # since counts too; one outside the scope is not found, as if deleted).
         if request.POST.get("select_across") == "1":
             return super().get_action_queryset(request, *args, **kwargs)
-        return customers_all().filter(pk__in=self.get_posted_pks(request, *args, **kwargs))
+        return self.get_scoped_queryset(request, *args, **kwargs).filter(
+            pk__in=self.get_posted_pks(request, *args, **kwargs)
+        )
 
     @action(_("Move to another consultant"), name="multi_reassign")
     def action_multi_reassign(self, request: HttpRequest, queryset: QuerySet, *args, **kwargs) -> HttpResponse | None:

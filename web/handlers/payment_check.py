@@ -22,7 +22,7 @@ from web.handlers.approval import (
 )
 from web.handlers.customer_page import customer_link, customer_page
 from web.models import PaymentRecord
-from web.selectors.customers import customers_with_payments
+from web.selectors.payments import PAYMENT_SCOPE, customers_with_payments
 from web.services.class_changes import ClassChangeDecisionResult
 from web.services.payments import PaymentDecisionResult, payment_confirm, payment_reject
 
@@ -49,6 +49,9 @@ def export_confirm_date(handler, request: HttpRequest, obj=None, is_header: bool
 
 
 class PaymentCheckHandler(StarkHandler):
+    #: The applications of the role's data scope (finance: all; "own": the consultant's).
+    scope_lookups = PAYMENT_SCOPE
+
     def display_customer(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         if is_header:
             return PaymentRecord._meta.get_field("customer").verbose_name
@@ -188,7 +191,8 @@ class PaymentCheckHandler(StarkHandler):
 
     def customer_view(self, request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
         """The page of a customer (``pk``) with an application: finance reads the payments, notes and history."""
-        return customer_page(self, request, customers_with_payments(), pk, *args, **kwargs)
+        payments = self.get_scoped_queryset(request, *args, **kwargs)
+        return customer_page(self, request, customers_with_payments(payments), pk, *args, **kwargs)
 
 
 def _total(queryset: QuerySet) -> Decimal:

@@ -8,13 +8,14 @@ from stark.handlers import StarkHandler
 from web.forms.payments import PaymentApplyForm
 from web.handlers.approval import display_confirm_date
 from web.models import Customer, PaymentRecord
-from web.selectors.customers import customers_private
+from web.selectors.customers import CUSTOMER_RECORD_SCOPE, customers_private
 from web.services.payments import payment_apply
 
 
 class PaymentRecordHandler(StarkHandler):
     #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
     parent_kwarg = "customer_id"
+    scope_lookups = CUSTOMER_RECORD_SCOPE
     pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True

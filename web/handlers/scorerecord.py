@@ -1,18 +1,20 @@
 """Score records (积分记录) of one student."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from web.forms.students import ScoreRecordForm
 from web.models import ScoreRecord, Student
-from web.selectors.teaching import students_visible
+from web.selectors.teaching import scope_through, students_in_scope
 from web.services.students import score_record_add
 
 
 class ScoreRecordHandler(StarkHandler):
-    route_prefix = "<int:student_id>/"
+    #: The student of the URL, in the user's data scope (a class teacher's own classes; 404 otherwise).
+    parent_kwarg = "student_id"
+    scope_lookups = scope_through("student__class_list")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "content", "score", "user"]
@@ -22,16 +24,11 @@ class ScoreRecordHandler(StarkHandler):
     #: A score record is never edited or deleted: a mistake is corrected by another record.
     pages = ("list", "add")
 
-    def get_student(self, request: HttpRequest, student_id: int) -> Student:
-        return get_object_or_404(students_visible(user=request.user).select_related("customer"), pk=student_id)
+    def get_parent_queryset(self, request: HttpRequest) -> QuerySet[Student]:
+        return students_in_scope(user=request.user, scope=self.get_scope(request)).select_related("customer")
 
-    def get_queryset(self, request: HttpRequest, *args, student_id: int, **kwargs):
-        return ScoreRecord.objects.filter(student=self.get_student(request, student_id))
-
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["student"] = self.get_student(request, kwargs["student_id"])
-        return context
+    def get_queryset(self, request: HttpRequest, *args, **kwargs):
+        return ScoreRecord.objects.all()  # stark narrows it to the URL's student
 
     def get_list_title(self, request: HttpRequest, context: dict, *args, **kwargs) -> str:
         student = context["student"]
@@ -49,7 +46,7 @@ class ScoreRecordHandler(StarkHandler):
 
     def get_form(self, request: HttpRequest, is_add: bool, instance, *args, **kwargs):
         form = super().get_form(request, is_add, instance, *args, **kwargs)
-        form.student = self.get_student(request, kwargs["student_id"])
+        form.student = self.get_parent(request)
         return form
 
     def save(self, request: HttpRequest, form: ScoreRecordForm, is_update: bool, *args, **kwargs) -> ScoreRecord:

@@ -8,13 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler
 from stark.search import Option
-from stark.utils import check_permission
+from stark.utils import check_permission, check_scope
 from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option
-from web.models import StudyRecord
-from web.selectors.teaching import students_visible
-from web.services.attendance import attendance_counts
-from web.services.talks import students_flag_own
+from web.models import Student, StudyRecord
+from web.selectors.attendance import attendance_counts, attendance_history
+from web.selectors.teaching import STUDENT_SCOPE, students_flag_in_scope
 
 #: Links from a student's row to their record pages: (URL name, label, icon, only for the
 #: students of the user's own classes — the pages that 404 for anyone else's student).
@@ -23,6 +22,8 @@ STUDENT_LINKS = [
     ("stark:web_talkrecord_list", _("Talk records"), "fa-comments", True),
     ("stark:web_classchange_list", _("Transfer / repeat"), "fa-exchange", True),
 ]
+#: The page whose data scope says which students are "own" for the links above.
+OWN_ONLY_SCOPE_PAGE = "stark:web_talkrecord_list"
 
 
 class StudentHandler(StarkHandler):
@@ -77,8 +78,13 @@ class StudentHandler(StarkHandler):
             columns.remove(StudentHandler.display_links)
         return columns
 
+    #: The data scope "own" is the students of a class teacher's classes (web.selectors.teaching).
+    scope_lookups = STUDENT_SCOPE
+
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
-        return students_flag_own(user=request.user, queryset=students_visible(user=request.user))
+        # ``is_own``: the student is in the scope of the talk-record pages (their links 404 otherwise).
+        scope = check_scope(request, OWN_ONLY_SCOPE_PAGE)
+        return students_flag_in_scope(user=request.user, scope=scope, queryset=Student.objects.all())
 
     has_export_btn = True
     export_list = ["id", display_name, "qq", "mobile", display_classes, "student_status", "score"]
@@ -97,9 +103,7 @@ class StudentHandler(StarkHandler):
                 "student": student,
                 "classes": student.class_list.select_related("course", "school"),
                 "attendance_counts": [(kinds[value], counts[value]) for value in StudyRecord.Record.values],
-                "attendance_history": StudyRecord.objects.filter(student=student)
-                .select_related("course_record__class_object__course", "course_record__class_object__school")
-                .order_by("-course_record__date", "-course_record__day_num"),
+                "attendance_history": attendance_history(student=student),
             }
         )
         return response

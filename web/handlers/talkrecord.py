@@ -1,4 +1,4 @@
-"""Talk records (谈话记录): a class teacher's own records with a student of their classes."""
+"""Talk records (谈话记录): a class teacher's own records with a student in their data scope (their classes)."""
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -7,24 +7,25 @@ from django.utils.translation import gettext
 from stark.handlers import StarkHandler
 from web.forms.teaching import TalkRecordForm
 from web.models import Student, TalkRecord
-from web.services.talks import students_of_class_teacher, talk_records_of
+from web.selectors.teaching import STUDENT_SCOPE, scope_through, students_in_scope, talk_records_of
 
 
-def my_students(request: HttpRequest) -> QuerySet[Student]:
-    """The students of the current user's classes: the parents of their talk records and applications."""
-    return students_of_class_teacher(user=request.user).select_related("customer")
+def students_of_page(handler: StarkHandler, request: HttpRequest) -> QuerySet[Student]:
+    """The students in the data scope of ``handler``'s page: the parents of talk records and applications."""
+    return students_in_scope(user=request.user, scope=handler.get_scope(request)).select_related("customer")
 
 
 class TalkRecordHandler(StarkHandler):
     #: The student of the URL, one of the class teacher's (404 otherwise, on every page).
     parent_kwarg = "student_id"
+    scope_lookups = scope_through("student", STUDENT_SCOPE)
     pages = ("list", "add", "change")
     list_display = ["date", "topic", "content", StarkHandler.display_edit]
     model_form_class = TalkRecordForm
     order_list = ["-date", "-id"]
 
     def get_parent_queryset(self, request: HttpRequest) -> QuerySet[Student]:
-        return my_students(request)
+        return students_of_page(self, request)
 
     def get_queryset(self, request: HttpRequest, *args, **kwargs):
         return talk_records_of(user=request.user, student=self.get_parent(request))

@@ -1,11 +1,10 @@
-"""Course records and attendance (考勤) (DESIGN.md §4 rule 9)."""
+"""Course records and attendance (考勤) (DESIGN.md §4 rule 9); the reads are in web.selectors.attendance."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stark.utils import clean_pks
@@ -63,15 +62,6 @@ def attendance_generate(*, course_record_ids: Iterable[int]) -> AttendanceGenera
     return AttendanceGenerateResult(created=len(new_rows), course_records=len(records))
 
 
-def attendance_of(*, course_record: CourseRecord) -> QuerySet[StudyRecord]:
-    """The attendance records of one course record, in a stable order for the batch page."""
-    return (
-        StudyRecord.objects.filter(course_record=course_record)
-        .select_related("student__customer")
-        .order_by("student__customer__name", "pk")
-    )
-
-
 @retry_on_conflict
 @transaction.atomic
 def attendance_save(*, course_record: CourseRecord, records: Mapping[int, str]) -> AttendanceSaveResult:
@@ -96,11 +86,3 @@ def attendance_save(*, course_record: CourseRecord, records: Mapping[int, str]) 
     for value, pks in by_value.items():
         StudyRecord.objects.filter(pk__in=pks).update(record=value)
     return AttendanceSaveResult(saved=len(cleaned))
-
-
-def attendance_counts(*, student: Student) -> dict[str, int]:
-    """How many lessons of each attendance kind ``student`` has, every kind present (0 if none)."""
-    counts = dict.fromkeys(StudyRecord.Record.values, 0)
-    for row in StudyRecord.objects.filter(student=student).values("record").annotate(n=Count("pk")).order_by():
-        counts[row["record"]] = row["n"]
-    return counts

@@ -6,9 +6,9 @@ from stark.sites import site
 from tests.permissions import grant_permissions
 
 
-def login_with(client: Client, user, *url_names: str) -> Client:
-    """Log ``user`` in holding exactly ``url_names``."""
-    grant_permissions(user, *url_names)
+def login_with(client: Client, user, *url_names: str, scope: str | None = None) -> Client:
+    """Log ``user`` in holding exactly ``url_names`` (with the data scope ``scope``, default "all")."""
+    grant_permissions(user, *url_names, scope=scope)
     client.force_login(user)
     return client
 

@@ -20,7 +20,7 @@ REJECT = "stark:web_classchange_check_multi_reject"
 @pytest.fixture
 def teacher(client):
     user = class_teacher()
-    grant_permissions(user, LIST, ADD)
+    grant_permissions(user, LIST, ADD, scope="own")
     client.force_login(user)
     return user
 

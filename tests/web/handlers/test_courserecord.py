@@ -22,7 +22,7 @@ Record = StudyRecord.Record
 @pytest.fixture
 def teacher(client):
     user = class_teacher()
-    grant_permissions(user, LIST, ADD, CHANGE, DELETE, INIT, ATTENDANCE)
+    grant_permissions(user, LIST, ADD, CHANGE, DELETE, INIT, ATTENDANCE, scope="own")
     client.force_login(user)
     return user
 

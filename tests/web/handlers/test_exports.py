@@ -54,8 +54,8 @@ def read_xlsx(response) -> list[tuple]:
     return list(workbook.active.iter_rows(values_only=True))
 
 
-def login(client, user, *permissions):
-    grant_permissions(user, *permissions)
+def login(client, user, *permissions, scope=None):
+    grant_permissions(user, *permissions, scope=scope)
     client.force_login(user)
     return user
 
@@ -140,12 +140,13 @@ def test_payment_approval_export_keeps_the_status_filter(client):
 
 def test_student_export_is_the_class_teachers_own_students(client):
     teacher = class_teacher()
-    login(client, teacher, "stark:web_student_list", "stark:web_student_export")
+    login(client, teacher, "stark:web_student_list", "stark:web_student_export", scope="own")
     mine = student_in_class(ClassListFactory(class_teacher=teacher), customer=CustomerFactory(name="我的学员"))
     StudentFactory(customer=CustomerFactory(name="别的班"))
     rows = read_csv(client.get(STUDENT_EXPORT))
     names = [row[1] for row in rows[1:]]
     assert "我的学员" in names
+    assert "别的班" not in names
     assert rows[0][:3] == ["ID", "name", "QQ"]
     assert str(mine.class_list.get()) in rows[1 + names.index("我的学员")]
 

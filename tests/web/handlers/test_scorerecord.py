@@ -15,7 +15,7 @@ ADD = "stark:web_scorerecord_add"
 @pytest.fixture
 def teacher(client):
     user = class_teacher()
-    grant_permissions(user, LIST, ADD)
+    grant_permissions(user, LIST, ADD, scope="own")
     client.force_login(user)
     return user
 

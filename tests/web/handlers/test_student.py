@@ -15,7 +15,7 @@ CHANGE = "stark:web_student_change"
 @pytest.fixture
 def teacher(client):
     user = class_teacher()
-    grant_permissions(user, LIST, CHANGE)
+    grant_permissions(user, LIST, CHANGE, scope="own")
     client.force_login(user)
     return user
 

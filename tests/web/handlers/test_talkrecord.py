@@ -16,7 +16,7 @@ CHANGE = "stark:web_talkrecord_change"
 @pytest.fixture
 def teacher(client):
     user = class_teacher()
-    grant_permissions(user, LIST, ADD, CHANGE)
+    grant_permissions(user, LIST, ADD, CHANGE, scope="own")
     client.force_login(user)
     return user
 

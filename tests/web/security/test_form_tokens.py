@@ -46,7 +46,7 @@ def _follow_up(client):
 def _score(client):
     teacher = class_teacher()
     student = student_in_class(ClassListFactory(class_teacher=teacher))
-    login_with(client, teacher, "stark:web_scorerecord_add", "stark:web_scorerecord_list")
+    login_with(client, teacher, "stark:web_scorerecord_add", "stark:web_scorerecord_list", scope="own")
     url = reverse("stark:web_scorerecord_add", kwargs={"student_id": student.pk})
     return url, {"content": "上课积极回答问题", "score": "2"}, ScoreRecord
 
@@ -55,7 +55,7 @@ def _class_change(client):
     teacher = class_teacher()
     klass = ClassListFactory(class_teacher=teacher)
     student = student_in_class(klass)
-    login_with(client, teacher, "stark:web_classchange_add", "stark:web_classchange_list")
+    login_with(client, teacher, "stark:web_classchange_add", "stark:web_classchange_list", scope="own")
     url = reverse("stark:web_classchange_add", kwargs={"student_id": student.pk})
     data = {"kind": "transfer", "from_class": klass.pk, "to_class": ClassListFactory().pk, "reason": "工作调动"}
     return url, data, ClassChange

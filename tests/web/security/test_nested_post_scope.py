@@ -45,7 +45,7 @@ def _student_of_another_teacher():
 )
 def test_class_teacher_posting_to_another_teachers_student_list_gets_404(client, url_name, model):
     student = _student_of_another_teacher()
-    login_with(client, UserFactory(), url_name)
+    login_with(client, UserFactory(), url_name, scope="own")  # a class teacher's scope
     url = reverse(url_name, kwargs={"student_id": student.pk})
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "multi_delete"}).status_code == 404

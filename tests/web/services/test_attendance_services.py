@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.concurrency import mysql_only, run_concurrently
 from tests.factories import ClassListFactory, CourseRecordFactory, StudentFactory, StudyRecordFactory
 from web.models import CourseRecord, Student, StudyRecord
-from web.services.attendance import attendance_counts, attendance_generate, attendance_save
+from web.selectors.attendance import attendance_counts
+from web.services.attendance import attendance_generate, attendance_save
 
 pytestmark = pytest.mark.django_db
 Record = StudyRecord.Record
