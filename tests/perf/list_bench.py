@@ -164,6 +164,7 @@ def seed(args) -> dict:
     from django.db import connection
 
     from web import demo
+    from web.fields import pinyin_sort_key
     from web.models import ClassList, ConsultRecord, Course, Customer, PaymentRecord
 
     started = time.perf_counter()
@@ -179,15 +180,17 @@ def seed(args) -> dict:
         table = Customer._meta.db_table
         columns = (
             "name qq status gender source education graduation_school major experience work_status "
-            "company salary date last_consult_date consultant_id"
+            "company salary date last_consult_date consultant_id name_pinyin"
         ).split()
         # Table and column names come from the models, never from input; values are parameters.
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         first_id = (Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         batch = []
         with connection.cursor() as cursor:
+            pinyin_keys: dict[str, str] = {}  # a raw INSERT runs no pre_save: the sort key by hand
             for row in _customer_rows(args.customers, consultant_ids, args.seed):
-                batch.append(row)
+                name = row[0]
+                batch.append((*row, pinyin_keys.get(name) or pinyin_keys.setdefault(name, pinyin_sort_key(name))))
                 if len(batch) == BATCH:
                     cursor.executemany(sql, batch)  # mysqlclient sends one multi-row INSERT
                     batch = []
@@ -221,12 +224,12 @@ def seed(args) -> dict:
             finance = users["finance1"].pk
             cursor.execute(
                 f"INSERT INTO {payments} (customer_id, consultant_id, pay_type, paid_fee, class_list_id, "  # noqa: S608
-                "apply_date, confirm_status, confirm_date, confirm_user_id, note) "
+                "apply_date, confirm_status, confirm_date, confirm_user_id, note, reject_reason) "
                 "SELECT id, consultant_id, 'enrolment_fee', 19800, "
                 f"CASE id %% 3 WHEN 0 THEN %s WHEN 1 THEN %s ELSE %s END, "
                 "TIMESTAMP(date, '10:00:00'), "
                 "IF(id %% 30 = 0, 'pending', 'confirmed'), IF(id %% 30 = 0, NULL, TIMESTAMP(date, '16:00:00')), "
-                "IF(id %% 30 = 0, NULL, %s), '' "
+                "IF(id %% 30 = 0, NULL, %s), '', '' "
                 f"FROM {table} WHERE id >= %s AND consultant_id IS NOT NULL AND status = 'signed' AND id %% 3 = 0",
                 [classes[0], classes[1 % len(classes)], classes[2 % len(classes)], finance, first_id],
             )
