@@ -103,9 +103,38 @@ def write_fragments(gram_model, rows: Sequence[tuple[int, str, int]], using: str
         f"({', '.join(ops.quote_name(column.column) for column in columns)}) VALUES (%s, %s, %s) "
         f"{ops.on_conflict_suffix_sql(columns, OnConflict.IGNORE, None, None)}"
     ).rstrip()
+    # In primary-key order: InnoDB then fills its B-tree pages one after another instead of
+    # touching a random page of a large table for every row.
+    rows = sorted(rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            # The VALUES written here: mysqlclient's executemany escapes each value through a
+            # Python-level literal() call (four per row), most of an import's CPU time.
+            _mysql_insert(cursor, connection, sql.split(" VALUES ", 1)[0] + " VALUES ", rows)
+            return
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def _mysql_insert(cursor, connection, prefix: str, rows: list[tuple[int, str, int]]) -> None:
+    """Multi-row INSERTs of ``BATCH`` rows with the values written as SQL literals.
+
+    Keys and ids are written with ``int``'s own ``str`` (``int()`` refuses anything else); a gram
+    of digits only (QQ, mobile) needs no escaping; any other goes through the driver's own
+    ``string_literal`` (its C escaping for the connection's character set).
+    """
+    connection.ensure_connection()
+    literal = connection.connection.string_literal
+    for start in range(0, len(rows), BATCH):
+        values = ",".join(
+            [
+                f"({int(key)},'{gram}',{int(pk)})"
+                if gram.isdigit() and gram.isascii()
+                else f"({int(key)},{literal(gram.encode()).decode()},{int(pk)})"
+                for key, gram, pk in rows[start : start + BATCH]
+            ]
+        )
+        cursor.execute(prefix + values)
 
 
 def rebuild_table(model, gram_model, fields: dict[str, int], using: str, batch: int = 20_000, progress=None) -> int:
