@@ -18,8 +18,8 @@ Django's test client and the real middleware and templates:
 
 Every measurement also prints its CPU time (this process's, and the database server's when
 ``/proc`` shows it) and the load average: on a shared machine the wall time includes the others'
-work, the CPU time does not. Exits 1 when a (wall-time) target is missed. The database must be throwaway: the name must end in
-``_bench`` (unless ``--force``); it is dropped at the end unless ``--keep``.
+work, the CPU time does not. Exits 1 when a (wall-time) target is missed. The database must be
+throwaway: the name must end in ``_bench`` (unless ``--force``); it is dropped at the end unless ``--keep``.
 """
 
 from __future__ import annotations
