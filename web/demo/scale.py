@@ -6,13 +6,14 @@ private-pool cap); courses of interest for ~40 %; follow-ups for every private c
 public ones (the history of whoever released them); payment applications in every status; a
 student, enrolled in a class, for every confirmed one; and the search index's fragments.
 
-Rows are generated in Python with their primary keys assigned here (so links need no read-back)
-and inserted with ``cursor.executemany`` (mysqlclient turns it into multi-row INSERTs; SQLite runs
-it as one prepared statement), one transaction per batch of customers: the index fragments are
-written in the same transaction as their customers. ``bulk_create`` builds a model instance per
-row and is several times slower at this size. Idempotent: customers already inserted (QQ
-``SCALE_QQ_START + n``) are skipped, so a second run with the same N adds nothing.
-"""
+Rows are generated in Python with their primary keys assigned here (so links need no read-back) and
+inserted as multi-row INSERTs (on MariaDB/MySQL with the values written as literals, see
+``_Literals``; SQLite runs ``executemany`` as one prepared statement), one transaction per batch of
+customers: the index fragments are written in the same transaction as their customers — except in a
+big seeding on MariaDB, where they are loaded at the end (``_StagedFragments``). ``bulk_create``
+builds a model instance per row and is several times slower at this size. Idempotent: customers
+already inserted (QQ ``SCALE_QQ_START + n``) are skipped, so a second run with the same N adds
+nothing."""
 
 from __future__ import annotations
 
