@@ -151,8 +151,9 @@ class _StagedFragments:
     table without indexes (appended), then into the real one in primary-key order with one
     ``INSERT … SELECT … ORDER BY``, with its secondary index dropped meanwhile and rebuilt after
     (InnoDB builds an index by sorting, not row by row). The fragments of the customers seeded are
-    thus written after their customers, not in the same transaction: a seeding interrupted half
-    way is completed by running it again, or ``manage.py search_index --rebuild``.
+    thus written after their customers, not in the same transaction: a seeding interrupted before
+    the end leaves the customers it inserted without fragments (a second run skips those
+    customers), so run ``manage.py search_index --rebuild`` after such an interruption.
     """
 
     def __init__(self, table: str) -> None:
