@@ -187,7 +187,7 @@ def _any_cell(ref: str, value: object) -> str:
         return ""
     if isinstance(value, bool):
         return _string_cell(ref, str(value))
-    finite = not isinstance(value, float) or (value == value and abs(value) != float("inf"))
+    finite = not isinstance(value, float | Decimal) or (value == value and abs(value) != float("inf"))
     if isinstance(value, _NUMBER_TYPES) and finite:
         return f'<c r="{ref}"><v>{value}</v></c>'
     return _string_cell(ref, value if isinstance(value, str) else str(value))
