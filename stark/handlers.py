@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.forms.models import modelform_factory
 from django.http import (
@@ -38,8 +38,8 @@ from django.views.decorators.http import require_POST
 from stark import form_tokens
 from stark.changelist import ChangeList, Column, bind, unbound
 from stark.deletion import summarise_deletion
-from stark.display import export_converter, export_value, field_text, neutralise_cell
-from stark.export import csv_response, xlsx_response
+from stark.display import export_value, field_text, neutralise_cell
+from stark.export import ValueRows, csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.search import IcontainsSearch
@@ -627,7 +627,7 @@ class StarkHandler:
         changelist = self.get_changelist(request, *args, **kwargs)
         try:
             if all(column.field_name for column in columns):
-                yield from _ValueRows(self.model, [column.field_name for column in columns]).chunks(queryset, size)
+                yield from ValueRows(self.model, [column.field_name for column in columns]).chunks(queryset, size)
             else:
                 for pks in keyset_chunks(queryset, ["pk"], size):
                     ids = [row[0] for row in pks]
@@ -757,84 +757,6 @@ class StarkHandler:
             "summary": summary,
         }
         return TemplateResponse(request, self.get_template_names("delete"), context)
-
-
-class _ValueRows:
-    """Export rows of field columns read with ``values_list`` (no model instances: several times faster)."""
-
-    #: FK labels remembered across chunks (a consultant appears on many rows); beyond this the
-    #: cache starts again, so a column with a million distinct rows does not grow memory.
-    label_cache_size = 10_000
-
-    def __init__(self, model: type[models.Model], names: list[str]) -> None:
-        self.fields = [model._meta.get_field(name) for name in names]
-        self.plain = [field for field in self.fields if not field.many_to_many]
-        # Every cell leaves neutralised: free text per cell, labels (choices, FK, M2M) once each.
-        self.converters = {
-            field.name: export_converter(field, neutralise=True) for field in self.plain if not field.is_relation
-        }
-        self.labels: dict[str, dict] = {field.name: {} for field in self.fields if field.is_relation}
-
-    def chunks(self, queryset: QuerySet, size: int) -> Iterator[list[tuple]]:
-        self.db = queryset.db
-        positions = {field.name: index + 1 for index, field in enumerate(self.plain)}
-        for rows in keyset_chunks(queryset, ["pk", *[field.attname for field in self.plain]], size):
-            # Built column by column with list comprehensions, then zipped into rows: a million
-            # rows times a dozen columns is where an export spends its time.
-            columns = []
-            for field in self.fields:
-                if field.many_to_many:
-                    labels = self._m2m_labels(field, [row[0] for row in rows])
-                    columns.append([", ".join(labels.get(row[0], ())) for row in rows])
-                    continue
-                index = positions[field.name]
-                if field.is_relation:
-                    labels = self._fk_labels(field, {row[index] for row in rows})
-                    columns.append([labels.get(row[index], "") for row in rows])
-                else:
-                    convert = self.converters[field.name]
-                    columns.append([convert(row[index]) for row in rows])
-            yield list(zip(*columns, strict=True))
-
-    def _labels_for(self, field: models.Field, ids: set) -> dict:
-        """``str()`` of the related rows with ``ids`` (one query for those not yet cached)."""
-        cache = self.labels[field.name]
-        missing = [value for value in ids if value is not None and value not in cache]
-        if missing:
-            if len(cache) + len(missing) > self.label_cache_size:
-                cache.clear()
-            related = field.related_model
-            target = field.target_field.attname if not field.many_to_many else related._meta.pk.attname
-            for obj in related._base_manager.filter(**{f"{target}__in": missing}):
-                cache[getattr(obj, target)] = neutralise_cell(str(obj))  # once per label, not per row
-        return cache
-
-    def _fk_labels(self, field: models.Field, ids: set) -> dict:
-        return self._labels_for(field, ids)
-
-    def _m2m_labels(self, field: models.Field, pks: list) -> dict[object, list[str]]:
-        through = field.remote_field.through
-        source = through._meta.get_field(field.m2m_field_name()).column
-        target = through._meta.get_field(field.m2m_reverse_field_name()).column
-        quote = connections[self.db].ops.quote_name
-        # Plain SQL: building ``source__in=[2,000 pks]`` through the ORM (each value prepared and
-        # resolved), or even as driver parameters (each escaped in Python by mysqlclient), costs
-        # more than the rest of the row. Names come from the model; the pks are the integers just
-        # read from the database, written with int(), so nothing else can reach the SQL.
-        if not all(isinstance(pk, int) for pk in pks):
-            raise KeysetUnsupported("M2M labels by plain SQL need integer primary keys")
-        sql = (
-            f"SELECT {quote(source)}, {quote(target)} FROM {quote(through._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote(source)} IN ({', '.join(str(int(pk)) for pk in pks)}) ORDER BY {quote(target)}"
-        )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql)
-            links = cursor.fetchall()
-        labels = self._labels_for(field, {target_id for _source, target_id in links})
-        by_row: dict[object, list[str]] = {}
-        for source_id, target_id in links:
-            by_row.setdefault(source_id, []).append(labels.get(target_id, ""))
-        return by_row
 
 
 def _fans_out(model: type[models.Model], lookup: str) -> bool:

@@ -119,6 +119,20 @@ def keyset_chunks(queryset: QuerySet, fields: list[str], chunk_size: int) -> Ite
 
     Raises ``KeysetUnsupported`` (before any query) when the ordering cannot be sought on.
     """
+    width = len(fields)
+    for rows in keyset_rows(queryset, fields, chunk_size):
+        yield [row[:width] for row in rows]
+
+
+def keyset_rows(
+    queryset: QuerySet, fields: list[str], chunk_size: int, key_fields: dict[str, str] | None = None
+) -> Iterator[list[tuple]]:
+    """Like ``keyset_chunks``, but each row may go on past ``fields`` with the sort keys' values.
+
+    A sort key that is one of ``fields`` (e.g. ``pk``), or whose value ``key_fields`` says can be
+    read from one of them (e.g. ``{"date": "date_text"}``, a date selected as its ISO text, which
+    every database compares with a date column), is not selected twice: fewer values to convert.
+    """
     keys = sort_keys(queryset)
     nulls_largest = connections[queryset.db].features.nulls_order_largest
     ordered = (
@@ -126,16 +140,23 @@ def keyset_chunks(queryset: QuerySet, fields: list[str], chunk_size: int) -> Ite
         .prefetch_related(None)
         .order_by(*[f"-{key.path}" if key.descending else key.path for key in keys])
     )
-    # Values of the sort keys ride along after the requested fields (duplicates are harmless).
-    rows_query = ordered.values_list(*fields, *[key.path for key in keys])
-    width = len(fields)
+    key_fields = key_fields or {}
+    selected = list(fields)
+    positions = []
+    for key in keys:
+        source = key_fields.get(key.path, key.path)
+        if source not in selected:
+            selected.append(source)
+        positions.append(selected.index(source))
+    rows_query = ordered.values_list(*selected)
     last: tuple | None = None
     while True:
         chunk_query = rows_query if last is None else rows_query.filter(seek_condition(keys, last, nulls_largest))
         rows = list(chunk_query[:chunk_size])
         if not rows:
             return
-        yield [row[:width] for row in rows]
+        yield rows
         if len(rows) < chunk_size:
             return
-        last = rows[-1][width:]
+        final = rows[-1]
+        last = tuple(final[position] for position in positions)

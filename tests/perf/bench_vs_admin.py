@@ -88,6 +88,8 @@ class Side:
     path: str
     params: dict
     timings: list[float] = field(default_factory=list)
+    #: CPU milliseconds of this process per request (Python: middleware, view, template).
+    cpu: list[float] = field(default_factory=list)
     queries: int = 0
     slowest: tuple[float, str] = (0.0, "")
 
@@ -163,13 +165,16 @@ def timed_get(client, side: Side) -> None:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
+        cpu_started = time.process_time()
         started = time.perf_counter()
         response = client.get(side.path, side.params)
         response.content  # noqa: B018 - rendered in full
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
     if response.status_code != 200:
         sys.exit(f"HTTP {response.status_code} for {side.path} {side.params}")
     side.timings.append(elapsed * 1000)
+    side.cpu.append(cpu * 1000)
     side.queries = len(captured)
     for query in captured.captured_queries:
         if float(query["time"]) * 1000 > side.slowest[0]:
@@ -243,17 +248,23 @@ def main(argv=None) -> int:
             clients[user.pk].force_login(user)
         return clients[user.pk]
 
+    load_before = os.getloadavg()[0]
     for round_number in range(args.repeat + 1):
         for case in cases:
             for side in (case.stark, case.admin):
                 timed_get(client_for(side.user), side)
                 if round_number == 0:
                     side.timings.clear()  # warm-up
+                    side.cpu.clear()
         print(f"  round {round_number}/{args.repeat} done", file=sys.stderr, flush=True)
 
     failed = []
     results = []
-    header = f"{'page':<24} {'stark p50':>9} {'p95':>7} {'admin p50':>9} {'p95':>8} {'ratio':>6} {'queries s/a':>11}"
+    print(f"load average {load_before:.1f} before the rounds, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)")
+    header = (
+        f"{'page':<24} {'stark p50':>9} {'p95':>7} {'admin p50':>9} {'p95':>8} {'ratio':>6} {'queries s/a':>11}"
+        f" {'cpu ms s/a':>13} {'cpu ratio':>9}"
+    )
     print(header)
     print("-" * len(header))
     for case in cases:
@@ -266,9 +277,11 @@ def main(argv=None) -> int:
             flags.append(f"> {PAGE_BUDGET_MS} ms")
         if ratio > args.target:
             failed.append(case.name)
+        s_cpu, a_cpu = statistics.median(case.stark.cpu), statistics.median(case.admin.cpu)
         print(
             f"{case.name:<24} {s50:>9.1f} {p95(case.stark.timings):>7.1f} {a50:>9.1f} "
             f"{p95(case.admin.timings):>8.1f} {ratio:>6.2f} {case.stark.queries:>5}/{case.admin.queries:<5}"
+            f" {s_cpu:>6.1f}/{a_cpu:<6.1f} {s_cpu / a_cpu if a_cpu else float('inf'):>9.2f}"
             f"{'  ' + ', '.join(flags) if flags else ''}"
         )
         results.append(
@@ -282,6 +295,8 @@ def main(argv=None) -> int:
                 "stark_queries": case.stark.queries,
                 "admin_queries": case.admin.queries,
                 "stark_slowest_sql_ms": case.stark.slowest[0],
+                "stark_cpu_p50": s_cpu,
+                "admin_cpu_p50": a_cpu,
             }
         )
         if args.explain:

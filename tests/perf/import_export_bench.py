@@ -16,8 +16,10 @@ Django's test client and the real middleware and templates:
   database, 150 repeated in the file, 100 invalid), open the preview and confirm. Targets:
   preview < 5 s, confirm < 5 s, and the confirm's queries do not grow per row (printed).
 
-Exits 1 when a target is missed. The database must be throwaway: the name must end in
-``_bench`` (unless ``--force``); it is dropped at the end unless ``--keep``.
+Every measurement also prints its CPU time (this process's, and the database server's when
+``/proc`` shows it) and the load average: on a shared machine the wall time includes the others'
+work, the CPU time does not. Exits 1 when a (wall-time) target is missed. The database must be
+throwaway: the name must end in ``_bench`` (unless ``--force``); it is dropped at the end unless ``--keep``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import io
 import os
 import sys
 import time
+
+from tests.perf.clock import Clock, load_average
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
@@ -115,15 +119,15 @@ def measure_export(fmt: str, customers: int) -> tuple[dict, list[str]]:
     reset_queries()
     reset_peak_rss()
     before = peak_rss_mib()
-    started = time.perf_counter()
-    response = client.get(url, params)
-    size = 0
-    lines = 0
-    for part in response.streaming_content:
-        size += len(part)
-        if fmt == "csv":
-            lines += part.count(b"\n")
-    elapsed = time.perf_counter() - started
+    with Clock() as clock:
+        response = client.get(url, params)
+        size = 0
+        lines = 0
+        for part in response.streaming_content:
+            size += len(part)
+            if fmt == "csv":
+                lines += part.count(b"\n")
+    elapsed = clock.wall
     growth = peak_rss_mib() - before
     queries = len(connection.queries)
     connection.force_debug_cursor = False
@@ -137,6 +141,7 @@ def measure_export(fmt: str, customers: int) -> tuple[dict, list[str]]:
         "mib": size / 2**20,
         "queries": queries,
         "peak_growth_mib": growth,
+        "clock": clock,
     }
     misses = []
     target = CSV_ROWS_PER_S if fmt == "csv" else XLSX_ROWS_PER_S
@@ -197,15 +202,15 @@ def measure_import() -> tuple[dict, list[str]]:
     if response.status_code != 302:
         return {}, [f"import: the upload was refused ({response.status_code})"]
     preview_url = response["Location"]
-    started = time.perf_counter()
-    page = client.get(preview_url)
-    preview_s = time.perf_counter() - started
+    with Clock() as preview_clock:
+        page = client.get(preview_url)
+    preview_s = preview_clock.wall
     counts = page.context["counts"]
     connection.force_debug_cursor = True
     reset_queries()
-    started = time.perf_counter()
-    done = client.post(url, {"confirm": preview_url.rsplit("=", 1)[1], "expected_new": counts["new"]})
-    confirm_s = time.perf_counter() - started
+    with Clock() as confirm_clock:
+        done = client.post(url, {"confirm": preview_url.rsplit("=", 1)[1], "expected_new": counts["new"]})
+    confirm_s = confirm_clock.wall
     queries = len(connection.queries)
     inserts = sum(q["sql"].lstrip().upper().startswith("INSERT") for q in connection.queries)
     connection.force_debug_cursor = False
@@ -216,7 +221,9 @@ def measure_import() -> tuple[dict, list[str]]:
         "counts": counts,
         "upload_s": upload_s,
         "preview_s": preview_s,
+        "preview_clock": preview_clock,
         "confirm_s": confirm_s,
+        "confirm_clock": confirm_clock,
         "confirm_queries": queries,
         "confirm_inserts": inserts,
         "imported": imported,
@@ -246,6 +253,7 @@ def main(argv=None) -> int:
     from django.test.utils import setup_test_environment
 
     misses: list[str] = []
+    print(f"load average at the start: {load_average():.1f} on {os.cpu_count()} cores")
     try:
         seed(args)
         setup_test_environment()
@@ -258,9 +266,11 @@ def main(argv=None) -> int:
             for fmt in ("csv", "xlsx"):
                 result, missed = measure_export(fmt, total)
                 misses += missed
+                clock = result["clock"]
                 print(
                     f"{fmt:<8} {result['rows']:>10,} {result['seconds']:>8.1f} {result['rows_per_s']:>9,.0f} "
-                    f"{result['mib']:>7.1f} {result['queries']:>8} {result['peak_growth_mib']:>9.1f}",
+                    f"{result['mib']:>7.1f} {result['queries']:>8} {result['peak_growth_mib']:>9.1f}   "
+                    f"{clock.summary()}; {result['rows'] / clock.cpu:,.0f} rows per CPU second of this process",
                     flush=True,
                 )
         if "import" in args.only:
@@ -271,7 +281,8 @@ def main(argv=None) -> int:
                     f"import of {result['rows']:,} rows {result['counts']}: upload {result['upload_s']:.1f}s, "
                     f"preview {result['preview_s']:.1f}s, confirm {result['confirm_s']:.1f}s "
                     f"({result['confirm_queries']} queries, {result['confirm_inserts']} of them INSERTs), "
-                    f"{result['imported']:,} imported"
+                    f"{result['imported']:,} imported\n  preview: {result['preview_clock'].summary()}\n"
+                    f"  confirm: {result['confirm_clock'].summary()}"
                 )
     finally:
         if not args.keep:

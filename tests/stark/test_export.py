@@ -144,3 +144,60 @@ def test_export_with_a_display_column_reads_objects_in_keyset_chunks(stark_clien
     rows = read_csv(stark_client.get(EXPORT, {"o": "title"}))
     assert rows[0] == ["Title", "Book"]
     assert rows[1:] == [[f"'+{n}", f"'+{n}"] for n in range(5)]
+
+
+# ------------------------------------------------------------------ the XLSX writer itself
+def _workbook(rows, headers=None, sheet="Books"):
+    from stark.export import write_xlsx
+
+    output = io.BytesIO()
+    headers = headers or [f"h{n}" for n in range(len(rows[0][0]))]
+    written = write_xlsx(output, headers, rows, sheet)
+    output.seek(0)
+    return written, output
+
+
+def test_xlsx_writer_keeps_every_kind_of_cell_as_data():
+    import zipfile
+    from xml.etree import ElementTree
+
+    cells = ["a&b<c>", " lead", "trail ", "tab\tin", "two\nlines", "东京", 5, 2.5, Decimal("12.50"), "", "'=1+1"]
+    written, output = _workbook([[cells], [[-3, "x|y", float("nan"), Decimal("Infinity")]]], sheet="Sheet [1]: a/b")
+    assert written == 2
+    with zipfile.ZipFile(output) as archive:
+        for name in archive.namelist():  # every part is well-formed XML
+            ElementTree.fromstring(archive.read(name))  # noqa: S314 - our own output
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+        assert archive.getinfo("xl/worksheets/sheet1.xml").extra == b""  # no ZIP64 record when not needed
+    assert "<f>" not in sheet_xml  # never a formula
+    workbook = openpyxl.load_workbook(output, read_only=True)
+    assert workbook.sheetnames == ["Sheet  1   a b"]  # characters Excel refuses in a sheet name
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("h0", "h1")
+    assert rows[1] == ("a&b<c>", " lead", "trail ", "tab\tin", "two\nlines", "东京", 5, 2.5, 12.5, None, "'=1+1")
+    assert rows[2][:4] == (-3, "x|y", "nan", "Infinity")  # not a number a spreadsheet can hold: text
+
+
+def test_xlsx_writer_escapes_what_xml_cannot_hold():
+    import zipfile
+
+    _written, output = _workbook([[["ctl\x01x", "cr\rhere", "_x0041_"]]])
+    with zipfile.ZipFile(output) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    # OOXML's escapes: a control character as _xHHHH_, a literal "_x0041_" with its "_" escaped
+    # (Excel shows "ctl\x01x" and "_x0041_"), CR as a character reference (XML would make it LF).
+    assert "<t>ctl_x0001_x</t>" in sheet_xml
+    assert "<t>_x005F_x0041_</t>" in sheet_xml
+    assert "<t>cr&#13;here</t>" in sheet_xml
+
+
+def test_xlsx_writer_stops_at_a_sheets_row_limit(monkeypatch):
+    from stark import export
+
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 6)
+    written, output = _workbook([[[n] for n in range(3)], [[n] for n in range(3, 9)]])
+    assert written == 4
+    rows = list(openpyxl.load_workbook(output, read_only=True).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[:5]] == ["h0", 0, 1, 2, 3]
+    assert rows[5][0].startswith("More rows than a worksheet can hold")
+    assert len(rows) == 6

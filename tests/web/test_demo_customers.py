@@ -130,3 +130,24 @@ def test_demo_private_customers_were_claimed_so_the_managers_funnel_counts_them(
     in_funnel = private.filter(recv_date__gte=first_week).count()
     assert funnel["totals"]["claimed"] == in_funnel > 0
     assert sum(week["claimed"] > 0 for week in funnel["weeks"]) >= 4  # spread over the weeks, not one spike
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_seeding_on_mariadb_loads_the_search_fragments_at_the_end(monkeypatch):
+    """Outside a transaction, MariaDB's big seedings stage the fragments and load them in key order."""
+    from django.db import ProgrammingError, connection
+
+    from web.demo import scale
+
+    if connection.vendor != "mysql":
+        pytest.skip("the staged load is MariaDB/MySQL's (SQLite writes the fragments with each batch)")
+    monkeypatch.setattr(scale, "STAGE_FRAGMENTS_FROM", 1000)
+    users = seed_all(password="Demo-pass-2026")
+    stats = seed_school(3000, users=users, password="Demo-pass-2026")
+    assert stats.customers == 3000 and stats.per_table["stark_searchgram"] > 3000 * 10
+    assert customer_index.check() == []  # every customer's fragments, nothing else
+    with connection.cursor() as cursor:  # the secondary index is back, the staging table gone
+        cursor.execute("SHOW INDEX FROM stark_searchgram WHERE Key_name = 'stark_searchgram_object'")
+        assert [row[4] for row in cursor.fetchall()] == ["field", "object_id"]
+        with pytest.raises(ProgrammingError):
+            cursor.execute("SELECT 1 FROM stark_searchgram_seed_staging")
