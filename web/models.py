@@ -437,7 +437,7 @@ class CourseRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(class)s day %(day)s") % {"class": self.class_object, "day": self.day_num}
+        return _("%(class)s lesson %(day)s") % {"class": self.class_object, "day": self.day_num}
 
 
 class StudyRecord(models.Model):
