@@ -46,7 +46,15 @@ from stark.forms import StarkModelForm, use_native_date_inputs
 from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
 from stark.search import IcontainsSearch
-from stark.utils import check_permission, check_scope, clean_pks, clean_query_string, safe_local_url
+from stark.utils import (
+    check_permission,
+    check_scope,
+    clean_pks,
+    clean_query_string,
+    list_state,
+    origin_query,
+    safe_local_url,
+)
 
 if TYPE_CHECKING:
     from stark.sites import StarkSite
@@ -218,6 +226,10 @@ class StarkHandler:
                 raise Http404(gettext("No such row.")) from exc
         return parents[self]
 
+    def is_nested(self) -> bool:
+        """Whether every URL of this handler names a parent object (``parent_kwarg`` or ``route_prefix``)."""
+        return self.parent_kwarg is not None or bool(self.route_prefix)
+
     def get_parent(self, request: HttpRequest) -> models.Model | None:
         """The parent object of this request (resolved when the view was entered), or None."""
         if self.parent_kwarg is None:
@@ -259,9 +271,7 @@ class StarkHandler:
 
     def _current_filter(self, request: HttpRequest) -> str:
         """The list state to carry: the ``_filter`` we came with, or the list's own query string."""
-        if "_filter" in request.GET:
-            return clean_query_string(request.GET["_filter"])
-        return request.GET.urlencode()
+        return list_state(request)
 
     def reverse_url(self, request: HttpRequest, name: str, *args, **kwargs) -> str | None:
         """The URL of this handler's page ``name`` (e.g. ``"add"``, ``"multi_claim"``, an extra URL's suffix).
@@ -438,6 +448,8 @@ class StarkHandler:
             "handler": self,
             "opts": self.opts,
             "list_url": self.reverse_list_url(request, *args, **kwargs),
+            # The state of the list this chain of pages started from, for the breadcrumb (base.html).
+            "origin_query": origin_query(request, nested=self.is_nested()),
         }
         parent = self.get_parent(request)
         if parent is not None:
