@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e import accessibility
 from tests.e2e.accessibility import Walk, check_page, run_batch_actions, submit_add_forms_empty, walk_pages
-from tests.e2e.harness import log_out, open_expecting
+from tests.e2e.harness import click_and_wait, log_out, open_expecting
 from web.demo import DEFAULT_PASSWORD, seed_all
 
 #: One user of each demo role (consultant2 and teacher2 hold the same roles as consultant1, teacher1).
@@ -64,6 +64,10 @@ def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(pa
     walk = Walk()
     page.goto("/login/")
     check_page(page, walk)
+    page.fill("input[name=username]", "nobody")  # the login page with its error message
+    page.fill("input[name=password]", "wrong")
+    click_and_wait(page, page.locator("main button[type=submit]"))
+    check_page(page, walk, label="/login/ [failed]")
     for username in ROLES:
         login(username, DEFAULT_PASSWORD)
         visited = walk_pages(page, walk)
