@@ -4,6 +4,7 @@ The pages are not listed here: each role's walk (tests.e2e.accessibility) starts
 page and follows its menu, the top bar and the pages' own links, on the demo data; then runs
 each batch action of its lists on a row and submits each add form empty. ``REACHED`` below only
 guards that the walk keeps reaching the nested pages (it fails if a link it relied on is lost).
+The consultant's pages are checked once more at 375 px (a phone), with the menu unfolded once.
 The summary (pages checked, violations by rule) is printed at the end of the pytest run.
 """
 
@@ -71,6 +72,8 @@ def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(pa
     for username in ROLES:
         login(username, DEFAULT_PASSWORD)
         visited = walk_pages(page, walk)
+        if username == "consultant1":
+            check_on_a_phone(page, walk, visited.urls)
         kinds = {accessibility.page_kind(url) for url in visited.urls}
         assert REACHED[username] <= kinds, f"{username}'s walk missed {REACHED[username] - kinds}"
         run_batch_actions(page, walk, visited.action_lists)
@@ -85,6 +88,20 @@ def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(pa
     accessibility.SUMMARIES.append(walk.summary())
     assert len(walk.pages) > 100, walk.summary()
     assert not walk.failing(), f"{walk.summary()}\n{walk.details()}"
+
+
+def check_on_a_phone(page, walk: Walk, urls: list[str]) -> None:
+    """The pages again at 375 px, and the menu unfolded over the last one (below the md breakpoint
+    the user links live in it)."""
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 740})
+    for url in urls:
+        page.goto(url)
+        check_page(page, walk, label=f"{url} [375 px]")
+    page.locator(".luffy-menu-toggle").click()
+    page.locator("#luffy-sidebar.show").wait_for()
+    check_page(page, walk, label=f"{page.url} [375 px, menu open]")
+    page.set_viewport_size(desktop)
 
 
 @pytest.mark.django_db(transaction=True)
