@@ -128,6 +128,9 @@ class StarkHandler:
     route_prefix: str = ""
     #: The standard pages this handler has (batch actions and export come with ``list``).
     pages: tuple[str, ...] = ("list", "add", "change", "delete")
+    #: URL name (with namespace) of the list the parent objects are picked from (a customer's
+    #: follow-ups: the customers list). A nested list links back to it as the user left it.
+    parent_list_url_name: str | None = None
     #: URL kwarg naming the parent object of every page (e.g. ``"customer_id"``: one customer's follow-ups).
     #: The parent is looked up once per request through ``get_parent_queryset`` (404 outside it).
     parent_kwarg: str | None = None
@@ -300,6 +303,15 @@ class StarkHandler:
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request) if "_filter" in request.GET else ""
         return f"{url}?{state}" if state else url
+
+    def reverse_parent_list_url(self, request: HttpRequest) -> str | None:
+        """``parent_list_url_name`` restored to the state the nested pages carry (None if not permitted)."""
+        name = self.parent_list_url_name
+        if not name or not check_permission(request, name):
+            return None
+        url = reverse(name)
+        query = origin_query(request, nested=True)
+        return f"{url}?{query}" if query else url
 
     def reverse_add_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         return self._reverse(request, self.get_add_url_name(), args, kwargs)
@@ -684,6 +696,7 @@ class StarkHandler:
             "search_hidden": hidden_for_search,
             "search_group": search_group,
             "actions": [(func.action_name, func.label) for func in self.get_allowed_actions(request, *args, **kwargs)],
+            "parent_list_url": self.reverse_parent_list_url(request),
             "add_url": self.reverse_add_url(request, *args, **kwargs)
             if self.get_has_add_btn(request, *args, **kwargs)
             else None,

@@ -63,6 +63,14 @@ def assert_breadcrumb_returns(html: str, list_path: str, state: dict) -> None:
     assert state_of(entry[0]) == state, entry[0]
 
 
+def assert_back_link_returns(html: str, list_path: str, state: dict) -> None:
+    """The nested list's own back link (stark's ``parent_list_url_name``)."""
+    found = re.search(r'<a class="[^"]*stark-back[^"]*" href="([^"]*)"', html)
+    assert found, "no back link"
+    back = unescape(found.group(1))
+    assert urlsplit(back).path == list_path and state_of(back) == state, back
+
+
 def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -92,6 +100,7 @@ def test_follow_ups_of_a_customer_return_to_the_filtered_customers(client, consu
     follow_ups_url = link_to(listing, r"/consultrecord/\d+/list/$")
     follow_ups = page(client, follow_ups_url)
     assert_breadcrumb_returns(follow_ups, PRIV_LIST, CUSTOMERS_STATE)
+    assert_back_link_returns(follow_ups, PRIV_LIST, CUSTOMERS_STATE)
 
     # Adding a follow-up: the form's breadcrumb, its cancel link, and the page after saving.
     add_url = link_to(follow_ups, r"/consultrecord/\d+/add/$")
@@ -102,7 +111,9 @@ def test_follow_ups_of_a_customer_return_to_the_filtered_customers(client, consu
     saved = client.post(add_url, {"note": "电话沟通，下周来试听。", "_form_token": _form_token(form)})
     assert saved.status_code == 302
     assert state_of(saved["Location"]) == state_of(follow_ups_url)
-    assert_breadcrumb_returns(page(client, saved["Location"]), PRIV_LIST, CUSTOMERS_STATE)
+    after_save = page(client, saved["Location"])
+    assert_breadcrumb_returns(after_save, PRIV_LIST, CUSTOMERS_STATE)
+    assert_back_link_returns(after_save, PRIV_LIST, CUSTOMERS_STATE)
 
     # Editing it, from the follow-up list.
     edit_url = link_to(page(client, saved["Location"]), r"/consultrecord/\d+/\d+/change/$")
@@ -113,6 +124,7 @@ def test_payments_and_the_customer_page_return_to_the_filtered_customers(client,
     listing = page(client, f"{PRIV_LIST}?q=王&page=3&o=name")
     payments = page(client, link_to(listing, r"/paymentrecord/\d+/list/$"))
     assert_breadcrumb_returns(payments, PRIV_LIST, CUSTOMERS_STATE)
+    assert_back_link_returns(payments, PRIV_LIST, CUSTOMERS_STATE)
     assert_breadcrumb_returns(page(client, link_to(payments, r"/paymentrecord/\d+/add/$")), PRIV_LIST, CUSTOMERS_STATE)
 
     # The customer page (a page of the list itself): its back link and breadcrumb; and its own
@@ -133,7 +145,9 @@ def test_a_nested_page_opened_without_a_list_state_links_to_the_plain_list(clien
     customer = CustomerFactory(name="孙丽", consultant=consultant)
     url = reverse("stark:web_consultrecord_list", kwargs={"customer_id": customer.pk})
     # The follow-up list's own page 2 is no state of the customers list.
-    assert_breadcrumb_returns(page(client, f"{url}?page=1"), PRIV_LIST, {})
+    nested = page(client, f"{url}?page=1")
+    assert_breadcrumb_returns(nested, PRIV_LIST, {})
+    assert_back_link_returns(nested, PRIV_LIST, {})
 
 
 def test_score_records_and_course_records_return_to_the_filtered_lists(client):
@@ -160,6 +174,7 @@ def test_score_records_and_course_records_return_to_the_filtered_lists(client):
     scores = page(client, link_to(students, r"/scorerecord/\d+/list/$"))
     state = {"class_list": [str(klass.pk)], "student_status": ["studying"]}
     assert_breadcrumb_returns(scores, students_path, state)
+    assert_back_link_returns(scores, students_path, state)
     assert_breadcrumb_returns(page(client, link_to(scores, r"/scorerecord/\d+/add/$")), students_path, state)
 
     classes_path = "/stark/web/classlist/list/"
@@ -167,6 +182,7 @@ def test_score_records_and_course_records_return_to_the_filtered_lists(client):
     lessons_url = link_to(classes, r"/courserecord/\d+/list/$")
     lessons = page(client, lessons_url)
     assert_breadcrumb_returns(lessons, classes_path, {"o": ["-course__name"]})
+    assert_back_link_returns(lessons, classes_path, {"o": ["-course__name"]})
     attendance = page(client, link_to(lessons, r"/courserecord/\d+/\d+/attendance/$"))
     assert_breadcrumb_returns(attendance, classes_path, {"o": ["-course__name"]})
     back = link_to(attendance, r"/courserecord/\d+/list/$")

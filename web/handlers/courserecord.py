@@ -20,6 +20,8 @@ from web.services.attendance import attendance_generate, attendance_of, attendan
 
 class CourseRecordHandler(StarkHandler):
     route_prefix = "<int:class_id>/"
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_classlist_list"
     model_form_class = CourseRecordForm
     list_select_related = ["teacher"]
     order_list = ["day_num"]

@@ -13,6 +13,8 @@ from web.services.students import score_record_add
 
 class ScoreRecordHandler(StarkHandler):
     route_prefix = "<int:student_id>/"
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_student_list"
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "content", "score", "user"]
