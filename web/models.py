@@ -418,7 +418,7 @@ class CourseRecord(models.Model):
     class_object = models.ForeignKey(
         ClassList, verbose_name=_("class"), on_delete=models.PROTECT, related_name="course_records"
     )
-    day_num = models.PositiveIntegerField(_("day"))
+    day_num = models.PositiveIntegerField(_("lesson number"))
     teacher = models.ForeignKey(
         UserInfo, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="course_records"
     )
@@ -432,7 +432,7 @@ class CourseRecord(models.Model):
             models.UniqueConstraint(
                 fields=["class_object", "day_num"],
                 name="uniq_course_record_class_day",
-                violation_error_message=_("This class already has a record for this day."),
+                violation_error_message=_("This class already has a course record with this lesson number."),
             )
         ]
 
