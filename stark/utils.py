@@ -76,9 +76,10 @@ def url_with_state(url: str, param: str, state: str) -> str:
     return f"{url}?{urlencode({param: state})}" if state else url
 
 
-def nested_url(request: HttpRequest, url: str) -> str:
-    """``url`` of a nested page opened from the current list or page, carrying its state in ``_parent``."""
-    return url_with_state(url, PARENT_PARAM, list_state(request))
+def nested_url(request: HttpRequest, url: str, state: str | None = None) -> str:
+    """``url`` of a nested page opened from the current list, carrying the list's state in ``_parent``
+    (``state``, by default ``list_state(request)``)."""
+    return url_with_state(url, PARENT_PARAM, list_state(request) if state is None else state)
 
 
 def origin_query(request: HttpRequest, *, nested: bool) -> str:

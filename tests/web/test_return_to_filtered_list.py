@@ -150,6 +150,14 @@ def test_a_nested_page_opened_without_a_list_state_links_to_the_plain_list(clien
     assert_back_link_returns(nested, PRIV_LIST, {})
 
 
+def test_the_customer_pages_own_timeline_page_is_no_list_state(client, consultant):
+    customer = CustomerFactory(name="孙丽", consultant=consultant)
+    detail = page(client, reverse("stark:web_customer_priv_detail", kwargs={"pk": customer.pk}) + "?page=2")
+    follow_ups_url = link_to(content(detail), r"/consultrecord/\d+/list/$")
+    assert state_of(follow_ups_url) == {}
+    assert_breadcrumb_returns(page(client, follow_ups_url), PRIV_LIST, {})
+
+
 def test_score_records_and_course_records_return_to_the_filtered_lists(client):
     teacher = class_teacher("teacher1")
     grant_permissions(

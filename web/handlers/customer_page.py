@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from stark.utils import FILTER_PARAM, check_permission, list_state, nested_url, url_with_state
+from stark.utils import FILTER_PARAM, check_permission, list_state, nested_url, origin_query, url_with_state
 from web.models import Customer, CustomerEvent, PaymentRecord
 from web.selectors.customers import customer_consult_records, customer_events, customer_payments
 
@@ -182,4 +182,6 @@ def _optional_url(request: HttpRequest, url_name: str, *, nested: bool, **kwargs
         url = reverse(url_name, kwargs=kwargs)
     except NoReverseMatch:
         return None
-    return nested_url(request, url) if nested else url_with_state(url, FILTER_PARAM, list_state(request))
+    # The customers list's state this page came with (never the page's own, its timeline page).
+    state = origin_query(request, nested=False)
+    return nested_url(request, url, state) if nested else url_with_state(url, FILTER_PARAM, state)
