@@ -54,7 +54,7 @@ messages:
 	cd web && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
 	cd stark && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
 	cd rbac && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=web --ignore=stark --ignore=rbac --ignore=.venv --ignore=tests
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --ignore=web --ignore=stark --ignore=rbac --ignore=.venv --ignore=tests --ignore=node_modules
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

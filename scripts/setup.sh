@@ -43,6 +43,20 @@ if [ "${1:-}" = "--test" ]; then
   requirements+=(-r requirements-test.txt)
 fi
 
+# Test tools from npm (axe-core for the accessibility browser test, pinned in package-lock.json),
+# into node_modules; again only when package-lock.json changed since the last install.
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm missing (the browser tests need axe-core from npm); trying apt-get install npm" >&2
+    apt_install npm || echo "setup: could not install npm: run 'sudo apt-get install npm' and re-run." >&2
+  fi
+  npm_stamp="node_modules/.installed-$(cksum < package-lock.json | cut -d' ' -f1)"
+  if command -v npm >/dev/null && [ ! -f "$npm_stamp" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$npm_stamp"
+  fi
+fi
+
 # Skip pip when nothing changed since the last successful install.
 stamp="$VENV/.installed-$(cat requirements*.txt | cksum | cut -d' ' -f1)-${1:-run}"
 if [ ! -f "$stamp" ]; then

@@ -299,6 +299,7 @@ class ChangeList:
             "search_hidden": hidden_for_search,
             "search_group": self.search_group,
             "actions": [(func.action_name, func.label) for func in self.actions],
+            "parent_list_url": handler.reverse_parent_list_url(request),
             "add_url": handler.reverse_add_url(request, *self.args, **self.kwargs)
             if self.hook("get_has_add_btn")
             else None,

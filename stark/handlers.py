@@ -49,6 +49,8 @@ from stark.utils import (
     check_permission,
     check_scope,
     clean_query_string,
+    list_state,
+    origin_query,
     safe_local_url,
 )
 
@@ -116,6 +118,9 @@ class StarkHandler:
     route_prefix: str = ""
     #: The standard pages this handler has (batch actions and export come with ``list``).
     pages: tuple[str, ...] = ("list", "add", "change", "delete")
+    #: URL name (with namespace) of the list the parent objects are picked from (a customer's
+    #: follow-ups: the customers list). A nested list links back to it as the user left it.
+    parent_list_url_name: str | None = None
     #: URL kwarg naming the parent object of every page (e.g. ``"customer_id"``: one customer's follow-ups).
     #: The parent is looked up once per request through ``get_parent_queryset`` (404 outside it).
     parent_kwarg: str | None = None
@@ -216,6 +221,10 @@ class StarkHandler:
                 raise Http404(gettext("No such row.")) from exc
         return parents[self]
 
+    def is_nested(self) -> bool:
+        """Whether every URL of this handler names a parent object (``parent_kwarg`` or ``route_prefix``)."""
+        return self.parent_kwarg is not None or bool(self.route_prefix)
+
     def get_parent(self, request: HttpRequest) -> models.Model | None:
         """The parent object of this request (resolved when the view was entered), or None."""
         if self.parent_kwarg is None:
@@ -257,9 +266,7 @@ class StarkHandler:
 
     def _current_filter(self, request: HttpRequest) -> str:
         """The list state to carry: the ``_filter`` we came with, or the list's own query string."""
-        if "_filter" in request.GET:
-            return clean_query_string(request.GET["_filter"])
-        return request.GET.urlencode()
+        return list_state(request)
 
     def reverse_url(self, request: HttpRequest, name: str, *args, **kwargs) -> str | None:
         """The URL of this handler's page ``name`` (e.g. ``"add"``, ``"multi_claim"``, an extra URL's suffix).
@@ -291,6 +298,15 @@ class StarkHandler:
         url = reverse(self.full_url_name(url_name), args=args, kwargs=kwargs)
         state = self._current_filter(request) if "_filter" in request.GET else ""
         return f"{url}?{state}" if state else url
+
+    def reverse_parent_list_url(self, request: HttpRequest) -> str | None:
+        """``parent_list_url_name`` restored to the state the nested pages carry (None if not permitted)."""
+        name = self.parent_list_url_name
+        if not name or not check_permission(request, name):
+            return None
+        url = reverse(name)
+        query = origin_query(request, nested=True)
+        return f"{url}?{query}" if query else url
 
     def reverse_add_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         return self._reverse(request, self.get_add_url_name(), args, kwargs)
@@ -447,6 +463,8 @@ class StarkHandler:
             "handler": self,
             "opts": self.opts,
             "list_url": self.reverse_list_url(request, *args, **kwargs),
+            # The state of the list this chain of pages started from, for the breadcrumb (base.html).
+            "origin_query": origin_query(request, nested=self.is_nested()),
         }
         parent = self.get_parent(request)
         if parent is not None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
 
 
@@ -87,6 +87,52 @@ def cached_reverse(request: HttpRequest, viewname: str, args: tuple = (), kwargs
 def clean_query_string(raw: str) -> str:
     """Re-encode a query string so only well-formed key=value pairs survive."""
     return QueryDict(raw).urlencode()
+
+
+#: The query parameter carrying a list's state (search, filters, sort, page) into the pages opened
+#: from it (add, edit, delete, a row's own pages), so that their links lead back to the list as it was.
+FILTER_PARAM = "_filter"
+#: The one carrying, into a nested page (a customer's follow-ups, a student's score records), the
+#: state of the list its parent was picked from (the customers, page 3 with a search). A nested
+#: list keeps it in its own query string, so it also travels inside that list's ``_filter``.
+PARENT_PARAM = "_parent"
+
+
+def list_state(request: HttpRequest) -> str:
+    """The state of the list the user works on: the ``_filter`` this page came with, or, on the
+    list itself, its own query string."""
+    if FILTER_PARAM in request.GET:
+        return clean_query_string(request.GET[FILTER_PARAM])
+    return request.GET.urlencode()
+
+
+def url_with_state(url: str, param: str, state: str) -> str:
+    """``url`` carrying ``state`` (a query string) in the parameter ``param``; ``url`` alone when empty."""
+    return f"{url}?{urlencode({param: state})}" if state else url
+
+
+def nested_url(request: HttpRequest, url: str, state: str | None = None) -> str:
+    """``url`` of a nested page opened from the current list, carrying the list's state in ``_parent``
+    (``state``, by default ``list_state(request)``)."""
+    return url_with_state(url, PARENT_PARAM, list_state(request) if state is None else state)
+
+
+def origin_query(request: HttpRequest, *, nested: bool) -> str:
+    """The query string restoring the list this chain of pages started from (a breadcrumb's way back).
+
+    A nested page (``nested``: a handler with a parent in its URLs) carries it in ``_parent``, on its
+    own or inside the ``_filter`` of its list; any other page of a handler carries its own list's
+    state in ``_filter``.
+    """
+    if PARENT_PARAM in request.GET:
+        return clean_query_string(request.GET[PARENT_PARAM])
+    if FILTER_PARAM in request.GET:
+        carried = QueryDict(request.GET[FILTER_PARAM])
+        if PARENT_PARAM in carried:
+            return clean_query_string(carried[PARENT_PARAM])
+        if not nested:
+            return clean_query_string(request.GET[FILTER_PARAM])
+    return ""
 
 
 def safe_local_url(request: HttpRequest, url: str | None) -> str | None:

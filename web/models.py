@@ -420,7 +420,7 @@ class CourseRecord(models.Model):
     class_object = models.ForeignKey(
         ClassList, verbose_name=_("class"), on_delete=models.PROTECT, related_name="course_records"
     )
-    day_num = models.PositiveIntegerField(_("day"))
+    day_num = models.PositiveIntegerField(_("lesson number"))
     teacher = models.ForeignKey(
         UserInfo, verbose_name=_("teacher"), on_delete=models.PROTECT, related_name="course_records"
     )
@@ -434,12 +434,12 @@ class CourseRecord(models.Model):
             models.UniqueConstraint(
                 fields=["class_object", "day_num"],
                 name="uniq_course_record_class_day",
-                violation_error_message=_("This class already has a record for this day."),
+                violation_error_message=_("This class already has a course record with this lesson number."),
             )
         ]
 
     def __str__(self) -> str:
-        return _("%(class)s day %(day)s") % {"class": self.class_object, "day": self.day_num}
+        return _("%(class)s lesson %(day)s") % {"class": self.class_object, "day": self.day_num}
 
 
 class StudyRecord(models.Model):

@@ -56,18 +56,20 @@ def rbac_menu(request: HttpRequest) -> dict[str, Any]:
 
 
 @register.inclusion_tag("rbac/breadcrumb.html")
-def rbac_breadcrumb(request: HttpRequest) -> dict[str, Any]:
-    """Home → menu entry → current page."""
+def rbac_breadcrumb(request: HttpRequest, parent_query: str = "") -> dict[str, Any]:
+    """Home → menu entry → current page.
+
+    ``parent_query`` is the query string that restores the menu entry's page as the user left it
+    (a list's search, filters and page; stark passes its ``origin_query``): the entry's link carries it.
+    """
     _snapshot, current = _current(request)
     crumbs: list[dict[str, Any]] = []
     if current is not None:
         if not current["menu_id"] and current["parent_name"]:
             parent = {"name": current["parent_name"], "url": ""}
-            crumbs.append(
-                {
-                    "title": current["parent_title"],
-                    "href": access.entry_href(parent) if access.has_permission(request, parent["name"]) else "",
-                }
-            )
+            href = access.entry_href(parent) if access.has_permission(request, parent["name"]) else ""
+            if href and parent_query:
+                href = f"{href}{'&' if '?' in href else '?'}{parent_query}"
+            crumbs.append({"title": current["parent_title"], "href": href})
         crumbs.append({"title": current["title"], "href": ""})
     return {"home_href": reverse("home"), "crumbs": crumbs}

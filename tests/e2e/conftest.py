@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import accessibility
 from tests.e2e.harness import WATCHERS, PageWatcher, click_and_wait
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -28,6 +29,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility walk's numbers (pages checked, violations by rule), whatever the verbosity."""
+    for summary in accessibility.SUMMARIES:
+        terminalreporter.write_line(summary)
 
 
 _failed_key = pytest.StashKey[bool]()

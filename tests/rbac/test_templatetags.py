@@ -56,6 +56,19 @@ def test_breadcrumb_goes_home_then_entry_then_page(clerk_client):
     assert items[2].strip() == "Add item"
 
 
+def test_breadcrumb_entry_link_carries_the_parent_query(clerk_client):
+    # The page passes the query restoring the entry's list as it was left (stark's origin_query).
+    from django.urls import resolve
+
+    response = clerk_client.get("/demo/items/add/")
+    request = response.wsgi_request
+    request.resolver_match = resolve("/demo/items/add/")
+    crumbs = engines["django"].from_string("{% load rbac %}{% rbac_breadcrumb request query %}")
+    html = crumbs.render({"query": "q=red&page=3"}, request)
+    assert 'href="/demo/items/?q=red&amp;page=3">Item list</a>' in html
+    assert 'href="/demo/items/">Item list</a>' in crumbs.render({"query": ""}, request)
+
+
 def test_breadcrumb_of_a_menu_entry_is_home_then_entry(clerk_client):
     html = clerk_client.get("/demo/items/").content.decode()
     crumb = re.search(r'<ol class="breadcrumb rbac-breadcrumb">(.*?)</ol>', html, re.S).group(1)

@@ -81,6 +81,15 @@ def test_fuzzy_search_every_word_must_match_some_field(stark_client):
     assert 'name="page"' not in search_form
 
 
+def test_the_search_box_comes_before_the_filter_buttons(stark_client):
+    # Keyboard and screen-reader users meet the box first, not after every filter choice (issue 13).
+    html = stark_client.get(LIST).content.decode()
+    search = html.index('class="form-inline mb-3 stark-search"')
+    filters = html.index("stark-search-group")
+    first_filter_link = html.index('data-option="publisher"')
+    assert search < filters < first_filter_link
+
+
 def test_a_search_of_very_many_words_is_not_an_error(stark_client):
     # Each word is one more AND-ed condition; SQLite refuses expressions over 1000 deep.
     BookFactory(title="Python cookbook")

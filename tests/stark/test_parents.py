@@ -84,3 +84,21 @@ def test_the_parent_is_looked_up_once_per_request(stark_client):
             q["sql"] for q in queries if 'FROM "testapp_book"' in q["sql"] or "FROM `testapp_book`" in q["sql"]
         ]
         assert len(book_reads) == 1, book_reads
+
+
+def test_origin_query_reads_the_first_lists_state_from_parent_or_filter(rf):
+    from stark.utils import nested_url, origin_query
+
+    listing = rf.get("/books/", {"q": "red", "page": "3"})
+    into_nested = nested_url(listing, "/books/7/chapters/")
+    assert into_nested == "/books/7/chapters/?_parent=q%3Dred%26page%3D3"
+    nested_list = rf.get(into_nested + "&page=2")
+    assert origin_query(nested_list, nested=True) == "q=red&page=3"
+    # The nested list's add page carries the nested list's state, _parent inside it.
+    add = rf.get("/books/7/chapters/add/", {"_filter": nested_list.GET.urlencode()})
+    assert origin_query(add, nested=True) == "q=red&page=3"
+    # A page of the list itself (edit) carries the list's state in _filter.
+    assert origin_query(rf.get("/books/7/change/", {"_filter": "q=red&page=3"}), nested=False) == "q=red&page=3"
+    # A nested page's own state (its page 2) is never taken for the first list's.
+    assert origin_query(rf.get("/books/7/chapters/add/", {"_filter": "page=2"}), nested=True) == ""
+    assert origin_query(rf.get("/books/7/chapters/"), nested=True) == ""

@@ -74,10 +74,15 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         {"stark:web_customer_all_multi_reassign"},
     ),
     "stark:web_consultrecord_list": (
-        {"stark:web_consultrecord_add", "stark:web_consultrecord_change", "stark:web_consultrecord_delete"},
+        {
+            "stark:web_consultrecord_add",
+            "stark:web_consultrecord_change",
+            "stark:web_consultrecord_delete",
+            "stark:web_customer_priv_list",  # issue 13: back to the customers, as left
+        },
         set(),
     ),
-    "stark:web_paymentrecord_list": ({"stark:web_paymentrecord_add"}, set()),
+    "stark:web_paymentrecord_list": ({"stark:web_paymentrecord_add", "stark:web_customer_priv_list"}, set()),
     "stark:web_paymentrecord_check_list": (
         {"stark:web_paymentrecord_check_export", "stark:web_paymentrecord_check_customer"},
         {"stark:web_paymentrecord_check_multi_confirm", "stark:web_paymentrecord_check_multi_reject"},
@@ -92,18 +97,22 @@ LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
         },
         set(),
     ),
-    "stark:web_scorerecord_list": ({"stark:web_scorerecord_add"}, set()),
+    "stark:web_scorerecord_list": ({"stark:web_scorerecord_add", "stark:web_student_list"}, set()),
     "stark:web_courserecord_list": (
         {
             "stark:web_courserecord_add",
             "stark:web_courserecord_change",
             "stark:web_courserecord_delete",
             "stark:web_courserecord_attendance",
+            "stark:web_classlist_list",  # issue 13: back to the classes, as left
         },
         {"stark:web_courserecord_multi_init"},
     ),
-    "stark:web_talkrecord_list": ({"stark:web_talkrecord_add", "stark:web_talkrecord_change"}, set()),
-    "stark:web_classchange_list": ({"stark:web_classchange_add"}, set()),
+    "stark:web_talkrecord_list": (
+        {"stark:web_talkrecord_add", "stark:web_talkrecord_change", "stark:web_student_list"},
+        set(),
+    ),
+    "stark:web_classchange_list": ({"stark:web_classchange_add", "stark:web_student_list"}, set()),
     "stark:web_classchange_check_list": (
         set(),
         {"stark:web_classchange_check_multi_confirm", "stark:web_classchange_check_multi_reject"},

@@ -37,7 +37,11 @@ class CourseRecordForm(forms.ModelForm):
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(_("This class already has a record for this day."), code="unique_day")
+            raise forms.ValidationError(
+                _("Lesson %(day)s of this class already has a course record."),
+                code="unique_day",
+                params={"day": day_num},
+            )
         return day_num
 
 

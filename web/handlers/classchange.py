@@ -26,6 +26,8 @@ class ClassChangeHandler(StarkHandler):
     #: The student of the URL, one of the class teacher's (404 otherwise, on every page).
     parent_kwarg = "student_id"
     scope_lookups = scope_through("student", STUDENT_SCOPE)
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_student_list"
     pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True

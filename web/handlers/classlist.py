@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from stark.handlers import StarkHandler
 from stark.search import Option
-from stark.utils import check_permission
+from stark.utils import check_permission, nested_url
 from web.forms.classlist import ClassListForm
 from web.selectors.teaching import CLASS_SCOPE, classes_with_counts
 
@@ -35,7 +35,7 @@ class ClassListHandler(StarkHandler):
             return gettext("Course records")
         return format_html(
             '<a href="{}" class="btn btn-sm btn-outline-secondary"><i class="fa fa-calendar-check-o"></i> {}</a>',
-            reverse(COURSE_RECORDS, kwargs={"class_id": obj.pk}),
+            nested_url(request, reverse(COURSE_RECORDS, kwargs={"class_id": obj.pk})),
             gettext("Course records"),
         )
 

@@ -23,6 +23,8 @@ class ConsultRecordHandler(StarkHandler):
     #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
     parent_kwarg = "customer_id"
     scope_lookups = CUSTOMER_RECORD_SCOPE
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_customer_priv_list"
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "note", "consultant", StarkHandler.display_edit_del]

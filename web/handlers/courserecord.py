@@ -25,6 +25,8 @@ class CourseRecordHandler(StarkHandler):
     parent_kwarg = "class_id"
     parent_field = "class_object"
     scope_lookups = scope_through("class_object")
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_classlist_list"
     model_form_class = CourseRecordForm
     list_select_related = ["teacher"]
     order_list = ["day_num"]

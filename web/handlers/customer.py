@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import cached_reverse, check_permission
+from stark.utils import cached_reverse, check_permission, nested_url
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
@@ -57,14 +57,15 @@ from web.services.reassign import customer_reassign
 
 
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
-    """A link to ``url_name`` when it exists and the permission hook allows it; else nothing."""
+    """A link to the nested page ``url_name`` (a customer's follow-ups, payments) when it exists and
+    the permission hook allows it, carrying the list's state for the way back; else nothing."""
     if not check_permission(request, url_name):
         return ""
     try:
         url = cached_reverse(request, url_name, kwargs=kwargs)
     except NoReverseMatch:  # a page another area has not built (yet)
         return ""
-    return format_html('<a href="{}"><i class="fa {}"></i> {}</a>', url, icon, text)
+    return format_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
 
 
 def report_batch(
@@ -196,9 +197,10 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
     def display_record(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Follow-ups")
-        return _link(
-            request, self.full_url_name(self.get_url_name("record")), {"pk": obj.pk}, gettext("View"), "fa-comments-o"
-        )
+        url = self.reverse_url(request, "record", pk=obj.pk)  # carries the list's state (_filter)
+        if url is None:
+            return ""
+        return format_html('<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, gettext("View"))
 
     list_display = [
         StarkHandler.display_checkbox,

@@ -21,7 +21,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from stark.utils import cached_reverse, check_permission
+from stark.utils import (
+    FILTER_PARAM,
+    cached_reverse,
+    check_permission,
+    list_state,
+    nested_url,
+    origin_query,
+    url_with_state,
+)
 from web.models import Customer, CustomerEvent, PaymentRecord
 from web.selectors.customers import customer_consult_records, customer_events, customer_payments
 
@@ -41,7 +49,8 @@ def customer_link(request: HttpRequest, url_name: str, customer: Customer, pk_kw
         url = cached_reverse(request, url_name, kwargs={pk_kwarg: customer.pk})
     except NoReverseMatch:
         return str(customer)
-    return format_html('<a href="{}">{}</a>', url, customer)
+    # The customer page is a page of the same list: it carries the list's state for its way back.
+    return format_html('<a href="{}">{}</a>', url_with_state(url, FILTER_PARAM, list_state(request)), customer)
 
 
 def _choice_label(choices: type, value: str) -> str:
@@ -159,23 +168,28 @@ def customer_page(
         "more_payments": len(payments) > RECENT_LIMIT,
         "timeline": timeline,
         "timeline_rows": [(event, event_text(event)) for event in timeline],
-        "follow_up_url": _optional_url(request, "stark:web_consultrecord_list", customer_id=customer.pk)
+        "follow_up_url": _optional_url(request, "stark:web_consultrecord_list", nested=True, customer_id=customer.pk)
         if customer.consultant_id == request.user.pk
         else None,
-        "payments_url": _optional_url(request, "stark:web_paymentrecord_list", customer_id=customer.pk)
+        "payments_url": _optional_url(request, "stark:web_paymentrecord_list", nested=True, customer_id=customer.pk)
         if customer.consultant_id == request.user.pk
         else None,
-        "change_url": _optional_url(request, "stark:web_customer_priv_change", pk=customer.pk)
+        "change_url": _optional_url(request, "stark:web_customer_priv_change", nested=False, pk=customer.pk)
         if customer.consultant_id == request.user.pk
         else None,
     }
     return TemplateResponse(request, DETAIL_TEMPLATE, context)
 
 
-def _optional_url(request: HttpRequest, url_name: str, **kwargs) -> str | None:
+def _optional_url(request: HttpRequest, url_name: str, *, nested: bool, **kwargs) -> str | None:
+    """The URL when the user may open it, carrying the list's state for the way back: in ``_parent``
+    for a nested page (follow-ups, payments), in ``_filter`` for a page of the same list (edit)."""
     if not check_permission(request, url_name):
         return None
     try:
-        return reverse(url_name, kwargs=kwargs)
+        url = reverse(url_name, kwargs=kwargs)
     except NoReverseMatch:
         return None
+    # The customers list's state this page came with (never the page's own, its timeline page).
+    state = origin_query(request, nested=False)
+    return nested_url(request, url, state) if nested else url_with_state(url, FILTER_PARAM, state)

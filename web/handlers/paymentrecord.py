@@ -16,6 +16,8 @@ class PaymentRecordHandler(StarkHandler):
     #: The customer of the URL, one of the consultant's own (404 otherwise, on every page).
     parent_kwarg = "customer_id"
     scope_lookups = CUSTOMER_RECORD_SCOPE
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_customer_priv_list"
     pages = ("list", "add")
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True

@@ -15,6 +15,8 @@ class ScoreRecordHandler(StarkHandler):
     #: The student of the URL, in the user's data scope (a class teacher's own classes; 404 otherwise).
     parent_kwarg = "student_id"
     scope_lookups = scope_through("student__class_list")
+    #: The list the parent is picked from: the list page links back to it as it was left.
+    parent_list_url_name = "stark:web_student_list"
     #: A double click or a resubmit of the add page saves one row (issue 16).
     form_token = True
     list_display = ["date", "content", "score", "user"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler
 from stark.search import Option
-from stark.utils import check_permission, check_scope
+from stark.utils import check_permission, check_scope, nested_url
 from web.forms.students import StudentChangeForm
 from web.handlers.approval import class_option
 from web.models import Student, StudyRecord
@@ -49,7 +49,7 @@ class StudentHandler(StarkHandler):
         if is_header:
             return _("Records")
         links = [
-            (reverse(name, kwargs={"student_id": obj.pk}), label, icon)
+            (nested_url(request, reverse(name, kwargs={"student_id": obj.pk})), label, icon)
             for name, label, icon, own_only in STUDENT_LINKS
             if check_permission(request, name)  # answered once per request, not per row
             and (obj.is_own or not own_only)

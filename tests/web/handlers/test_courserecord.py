@@ -69,11 +69,27 @@ def test_same_day_twice_is_a_clear_form_error(client, teacher, klass):
     CourseRecordFactory(class_object=klass, day_num=1)
     response = client.post(reverse(ADD, kwargs={"class_id": klass.pk}), form_data(klass, day=1))
     assert response.status_code == 200
-    assert response.context["form"].errors["day_num"] == ["This class already has a record for this day."]
+    assert response.context["form"].errors["day_num"] == ["Lesson 1 of this class already has a course record."]
     # The same day in another class is fine.
     other = ClassListFactory(class_teacher=teacher)
     other.tech_teachers.add(klass.tech_teachers.get())
     assert client.post(reverse(ADD, kwargs={"class_id": other.pk}), form_data(other, day=1)).status_code == 302
+
+
+def test_a_lesson_is_called_by_its_number_the_same_way_everywhere(client, teacher, klass):
+    """One word for a lesson (issue 13): 节次 for the number, 第N节 for the lesson, never 第N天."""
+    lesson = CourseRecordFactory(class_object=klass, day_num=3)
+    listing = client.get(reverse(LIST, kwargs={"class_id": klass.pk})).content.decode()
+    assert ">节次<" in listing
+    attendance = client.get(reverse(ATTENDANCE, kwargs={"class_id": klass.pk, "course_record_id": lesson.pk}))
+    assert attendance.context["title"] == f"{klass} 第3节 考勤"
+    assert str(lesson) == f"{klass} 第3节"
+    response = client.post(reverse(ADD, kwargs={"class_id": klass.pk}), form_data(klass, day=3))
+    assert response.context["form"].errors["day_num"] == ["该班级的第3节已有上课记录。"]
+    constraint = CourseRecord._meta.constraints[0]
+    assert str(constraint.violation_error_message) == "该班级已有该节次的上课记录。"
+    for page in (listing, attendance.content.decode(), response.content.decode()):
+        assert "第3天" not in page and "这一天" not in page
 
 
 def test_record_of_another_class_gives_404(client, teacher, klass):
