@@ -8,6 +8,8 @@ The consultant's pages are checked once more at 375 px (a phone), with the menu 
 The summary (pages checked, violations by rule) is printed at the end of the pytest run.
 """
 
+import csv
+import io
 import re
 
 import pytest
@@ -61,7 +63,7 @@ def demo(transactional_db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(page, login, demo):
+def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(page, login, demo, tmp_path):
     walk = Walk()
     page.goto("/login/")
     check_page(page, walk)
@@ -78,6 +80,8 @@ def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(pa
         assert REACHED[username] <= kinds, f"{username}'s walk missed {REACHED[username] - kinds}"
         run_batch_actions(page, walk, visited.action_lists)
         submit_add_forms_empty(page, walk, visited.add_forms)
+        if username == "ops1":
+            check_an_import(page, walk, tmp_path)
         open_expecting(page, "/no-such-page/", 404)
         check_page(page, walk)
         if username != "admin":
@@ -88,6 +92,29 @@ def test_every_page_of_every_demo_role_has_no_serious_accessibility_violation(pa
     accessibility.SUMMARIES.append(walk.summary())
     assert len(walk.pages) > 100, walk.summary()
     assert not walk.failing(), f"{walk.summary()}\n{walk.details()}"
+
+
+def check_an_import(page, walk: Walk, tmp_path) -> None:
+    """The import's preview (a new, a duplicate and a bad row: every part of the page) and its result,
+    pages a walk of links cannot reach: they follow an upload."""
+    leads = tmp_path / "leads.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [
+            ["姓名", "QQ", "手机号", "性别"],
+            ["无障碍", "20261201", "", "男"],
+            ["重复", "20261201", "", "女"],
+            ["错号", "12", "", "男"],
+        ]
+    )
+    leads.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    page.goto("/stark/web/customer/pub/import/")
+    page.set_input_files("input[name=file]", str(leads))
+    click_and_wait(page, page.locator("main button[type=submit]"))
+    assert page.locator(".import-counts").count() == 1, "the import preview did not open"
+    check_page(page, walk, label="/stark/web/customer/pub/import/ [preview]")
+    click_and_wait(page, page.locator("main form button[type=submit]").last)
+    check_page(page, walk, label="/stark/web/customer/pub/import/ [imported]")
 
 
 def check_on_a_phone(page, walk: Walk, urls: list[str]) -> None:
