@@ -327,3 +327,41 @@ def test_the_figure_lists_run_a_constant_number_of_queries(client):
         counts.append([_queries(client, reverse(name)) for name in (ENTERED, CLASS_TALKS, TEAM_FOLLOW_UPS)])
     assert counts[0] == counts[1]
     assert all(count <= 12 for count in counts[1]), counts
+
+
+def test_the_migration_gives_an_earlier_demo_database_the_figure_lists(client):
+    """A demo database seeded before these lists gets their permissions, menu entries and grants."""
+    import importlib
+
+    from django.apps import apps
+
+    from rbac.models import Permission, Role
+    from web.demo import seed_all
+    from web.models import UserInfo
+
+    migration = importlib.import_module("web.migrations.0011_i12_figure_lists")
+    seed_all()
+    Permission.objects.filter(name__in=migration.LISTS).delete()  # as seeded before the lists existed
+
+    class Editor:
+        connection = connection
+
+    ops = UserInfo.objects.get(username="ops1")
+    version = ops.rbac_version
+    migration.grant(apps, Editor())
+    ops.refresh_from_db()
+    assert ops.rbac_version > version  # (real models here: rbac's signals bump it as well)
+    granted = {
+        role.title: set(role.permissions.filter(name__in=migration.LISTS).values_list("name", flat=True))
+        for role in Role.objects.all()
+    }
+    assert granted["运营"] == {ENTERED}
+    assert granted["班主任"] == {CLASS_TALKS}
+    assert granted["销售主管"] == {TEAM_FOLLOW_UPS}
+    assert granted["管理员"] == set(migration.LISTS)
+    assert granted["课程顾问"] == granted["财务"] == set()
+    assert Permission.objects.get(name=ENTERED).menu.title == "客户管理"
+    client.force_login(ops)
+    assert client.get(reverse(ENTERED)).status_code == 200
+    migration.revoke(apps, Editor())
+    assert client.get(reverse(ENTERED)).status_code == 403
