@@ -12,6 +12,7 @@ from web.handlers.course import CourseHandler
 from web.handlers.courserecord import CourseRecordHandler
 from web.handlers.customer import AllCustomerHandler, PrivateCustomerHandler, PublicCustomerHandler
 from web.handlers.department import DepartmentHandler
+from web.handlers.figure_lists import ClassTalkRecordHandler, EnteredCustomerHandler, TeamConsultRecordHandler
 from web.handlers.lockout import LockoutHandler
 from web.handlers.payment_check import PaymentCheckHandler
 from web.handlers.paymentrecord import PaymentRecordHandler
@@ -60,6 +61,11 @@ site.register(CourseRecord, CourseRecordHandler)
 site.register(TalkRecord, TalkRecordHandler)
 site.register(ClassChange, ClassChangeHandler)
 site.register(ClassChange, ClassChangeCheckHandler, prefix="check")
+
+# Issue 12: read-only lists behind the dashboards' figures (web.handlers.figure_lists).
+site.register(Customer, EnteredCustomerHandler, prefix="entered")
+site.register(TalkRecord, ClassTalkRecordHandler, prefix="classes")
+site.register(ConsultRecord, TeamConsultRecordHandler, prefix="team")
 
 # Security (issue 16): login lockouts kept by django-axes, unlocked by the administrator.
 site.register(AccessAttempt, LockoutHandler)

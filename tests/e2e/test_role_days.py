@@ -66,7 +66,7 @@ def expect_message(page: Page, text: str) -> None:
 def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo):
     # ---- ops1 enters a new customer into the public pool.
     login("ops1", DEFAULT_PASSWORD)
-    assert menu_entries(page) == {"客户管理": ["公户客户"]}
+    assert menu_entries(page) == {"客户管理": ["公户客户", "录入的客户"]}
     open_menu(page, "客户管理", "公户客户")
     click_and_wait(page, page.locator("main").get_by_role("link", name="添加"))
     page.get_by_label("姓名").fill(NAME)
@@ -165,7 +165,7 @@ def test_a_customer_from_entry_to_attendance_through_each_role(page, login, demo
     # ---- teacher1: finds the student in the class, creates a course record, generates and
     # sets attendance (the new student late), adds a score record.
     login("teacher1", DEFAULT_PASSWORD)
-    assert menu_entries(page) == {"教学": ["班级", "学员"]}
+    assert menu_entries(page) == {"教学": ["班级", "学员", "班级谈话记录"]}
     open_menu(page, "教学", "学员")
     click_and_wait(page, page.locator("[data-option=class_list]").get_by_role("link", name=CLASS))
     student_row = row_of(page, NAME)
@@ -224,7 +224,7 @@ def test_admin_changes_a_role_and_the_users_next_page_follows(page, pages, login
     login("ops1", DEFAULT_PASSWORD, on=ops)
     open_menu(ops, "客户管理", "公户客户")
     expect(ops.locator("main").get_by_role("link", name="添加")).to_be_visible()
-    assert menu_entries(ops) == {"客户管理": ["公户客户"]}
+    assert menu_entries(ops) == {"客户管理": ["公户客户", "录入的客户"]}
 
     # The administrator gives the operations role the all-customers list and takes away adding.
     login("admin", DEFAULT_PASSWORD)
@@ -242,7 +242,7 @@ def test_admin_changes_a_role_and_the_users_next_page_follows(page, pages, login
 
     # ops1's next page, without logging out: the new menu entry, no add button.
     open_menu(ops, "客户管理", "公户客户")
-    assert menu_entries(ops) == {"客户管理": ["公户客户", "全部客户"]}
+    assert menu_entries(ops) == {"客户管理": ["公户客户", "全部客户", "录入的客户"]}
     expect(ops.locator("main").get_by_role("link", name="添加")).to_have_count(0)
     open_menu(ops, "客户管理", "全部客户")
     expect(ops.locator("main h1")).to_have_text("全部客户")
@@ -251,7 +251,7 @@ def test_admin_changes_a_role_and_the_users_next_page_follows(page, pages, login
 @pytest.mark.django_db(transaction=True)
 def test_the_sales_manager_assigns_public_customers_to_a_consultant(page, login, demo):
     login("manager1", DEFAULT_PASSWORD)
-    assert menu_entries(page) == {"客户管理": ["公户客户", "全部客户"]}
+    assert menu_entries(page) == {"客户管理": ["公户客户", "全部客户", "团队跟进记录"]}
     open_menu(page, "客户管理", "公户客户")
     expect(page.locator("main").get_by_role("link", name="添加")).to_have_count(0)  # operations add customers
     boxes = [rows(page).locator("input[name=pk]").nth(index) for index in (0, 1)]

@@ -25,8 +25,9 @@ from web.models import ClassChange, ClassList, CourseRecord, ScoreRecord, StudyR
 
 pytestmark = pytest.mark.django_db
 
-#: Pages of the whole student list (no object in the URL); their rows are checked below.
-STUDENT_LIST_URLS = {"stark:web_student_list", "stark:web_student_export"}
+#: Pages of whole lists (no object in the URL): the students, and the talk records of the
+#: teacher's classes (issue 12); their rows are checked below.
+STUDENT_LIST_URLS = {"stark:web_student_list", "stark:web_student_export", "stark:web_talkrecord_classes_list"}
 TEACHER_URLS = sorted(name for name, users in EXPECTED.items() if TEACHER in users and name not in STUDENT_LIST_URLS)
 
 
@@ -122,6 +123,8 @@ def test_lists_and_filters_show_only_the_teachers_own_classes_and_students(clien
     assert list(students.context["page"].object_list) == [mine["student"]]
     offered = [link.text for option in students.context["search_group"] for link in option.links]
     assert str(mine["class"]) in map(str, offered) and str(theirs["class"]) not in map(str, offered)
+    talks = client.get(reverse("stark:web_talkrecord_classes_list"))
+    assert list(talks.context["page"].object_list) == [mine["talk"]]
 
 
 def test_the_administrator_sees_every_class(client, teachers):

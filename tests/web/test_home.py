@@ -18,9 +18,21 @@ pytestmark = pytest.mark.django_db
 CUSTOMERS, FINANCE, TEACHING, BASE, RBAC = "客户管理", "财务", "教学", "基础数据", "权限管理"
 HOME = {
     "admin": {
-        CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_priv_list", "customer_all_list"}),
+        CUSTOMERS: (
+            "fa-users",
+            {
+                "customer_pub_list",
+                "customer_priv_list",
+                "customer_all_list",
+                "customer_entered_list",  # issue 12
+                "consultrecord_team_list",  # issue 12
+            },
+        ),
         FINANCE: ("fa-jpy", {"paymentrecord_check_list"}),
-        TEACHING: ("fa-graduation-cap", {"classlist_list", "student_list", "classchange_check_list"}),
+        TEACHING: (
+            "fa-graduation-cap",
+            {"classlist_list", "student_list", "talkrecord_classes_list", "classchange_check_list"},
+        ),
         BASE: ("fa-database", {"school_list", "department_list", "userinfo_list", "course_list"}),
         RBAC: (
             "fa-lock",
@@ -34,14 +46,14 @@ HOME = {
             },
         ),
     },
-    "manager1": {CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_all_list"})},
+    "manager1": {CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_all_list", "consultrecord_team_list"})},
     "consultant1": {CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_priv_list"})},
-    "ops1": {CUSTOMERS: ("fa-users", {"customer_pub_list"})},
+    "ops1": {CUSTOMERS: ("fa-users", {"customer_pub_list", "customer_entered_list"})},
     "finance1": {
         FINANCE: ("fa-jpy", {"paymentrecord_check_list"}),
         TEACHING: ("fa-graduation-cap", {"student_list"}),
     },
-    "teacher1": {TEACHING: ("fa-graduation-cap", {"classlist_list", "student_list"})},
+    "teacher1": {TEACHING: ("fa-graduation-cap", {"classlist_list", "student_list", "talkrecord_classes_list"})},
 }
 EMPTY_MESSAGE = "请联系管理员"
 

@@ -140,6 +140,9 @@ SPECS: dict[str, Spec] = {
     "web_talkrecord": Spec(_talk_row, Department.Kind.TEACHING_QUALITY, rows="parent"),
     "web_classchange": Spec(_change_row, Department.Kind.TEACHING_QUALITY),
     "web_classchange_check": Spec(_change_row, Department.Kind.TEACHING_QUALITY),
+    # issue 12: the read-only lists behind the dashboards' figures
+    "web_talkrecord_classes": Spec(_talk_row, Department.Kind.TEACHING_QUALITY),
+    "web_consultrecord_team": Spec(_consult_row, Department.Kind.SALES),
 }
 
 CRM = [h for h in site.handlers if h.opts.app_label == "web"]

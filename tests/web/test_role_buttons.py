@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 #: Every stark list page → every URL name its buttons and row links may lead to, and its
 #: batch actions (their URL names). What a role sees is the part of these it may use.
 LIST_PAGES: dict[str, tuple[set[str], set[str]]] = {
+    # issue 12: the read-only lists behind the dashboards' figures: no buttons, no actions.
+    "stark:web_customer_entered_list": (set(), set()),
+    "stark:web_talkrecord_classes_list": (set(), set()),
+    "stark:web_consultrecord_team_list": (set(), set()),
     "stark:web_school_list": (
         {"stark:web_school_add", "stark:web_school_change", "stark:web_school_delete"},
         set(),

@@ -31,6 +31,9 @@ MENUS = (
             ("stark:web_customer_pub_list", "公户客户"),
             ("stark:web_customer_priv_list", "我的客户"),
             ("stark:web_customer_all_list", "全部客户"),
+            # issue 12: the lists behind the operations' and the sales manager's figures
+            ("stark:web_customer_entered_list", "录入的客户"),
+            ("stark:web_consultrecord_team_list", "团队跟进记录"),
         ),
     ),
     MenuSpec("财务", "fa-jpy", 20, (("stark:web_paymentrecord_check_list", "缴费审批"),)),
@@ -41,6 +44,7 @@ MENUS = (
         (
             ("stark:web_classlist_list", "班级"),
             ("stark:web_student_list", "学员"),
+            ("stark:web_talkrecord_classes_list", "班级谈话记录"),  # issue 12
             ("stark:web_classchange_check_list", "转班/留级审批"),
         ),
     ),
@@ -81,6 +85,9 @@ STEM_TITLES = {
     "stark:web_customer_pub": "公户客户",
     "stark:web_customer_priv": "我的客户",
     "stark:web_customer_all": "全部客户",
+    "stark:web_customer_entered": "录入的客户",
+    "stark:web_consultrecord_team": "团队跟进记录",
+    "stark:web_talkrecord_classes": "班级谈话记录",
     "stark:web_consultrecord": "跟进记录",
     "stark:web_paymentrecord_check": "缴费审批",
     "stark:web_paymentrecord": "缴费申请",
@@ -150,6 +157,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         # issue 13: reassignment and read-only follow-ups from the all-customers list
         "stark:web_customer_all_multi_reassign",
         "stark:web_customer_all_record",
+        # issue 12: the follow-ups behind the load table's figures
+        "stark:web_consultrecord_team_list",
     ),
     "课程顾问": (
         f"{CUSTOMER_PUB}_list",
@@ -176,6 +185,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         f"{CUSTOMER_PUB}_record",
         f"{CUSTOMER_PUB}_export",  # issue 14
         f"{CUSTOMER_PUB}_import",  # issue 14
+        "stark:web_customer_entered_list",  # issue 12: the customers behind the dashboard's figures
     ),
     "财务": (
         "stark:web_paymentrecord_check_list",
@@ -204,6 +214,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "stark:web_courserecord_multi_init",
         "stark:web_courserecord_attendance",
         "stark:web_student_export",  # issue 14
+        "stark:web_talkrecord_classes_list",  # issue 12: the talks behind the dashboard's figure
     ),
 }
 #: Each demo role's data scope (issue 17), matching what the pages showed before scopes: a

@@ -181,3 +181,24 @@ def consultants_for_manager(*, manager: UserInfo) -> QuerySet[UserInfo]:
 def consult_records_all(*, customer_id: int) -> QuerySet[ConsultRecord]:
     """Every follow-up of a customer, whoever holds it (the sales manager's read-only view)."""
     return ConsultRecord.objects.filter(customer_id=customer_id)
+
+
+def customers_entered() -> QuerySet[Customer]:
+    """Every customer, for the operations' read-only "customers entered" list (issue 12 §4).
+
+    Operations enter customers into the public pool; the list behind their dashboard's figures
+    shows each entered customer's name, source, date, status and whether it is still in the pool,
+    whoever holds it now. Only those columns are read: the follow-ups, contacts and payments of a
+    consultant's customers are not theirs to see.
+    """
+    return Customer.objects.only("name", "source", "date", "status", "consultant_id")
+
+
+#: A follow-up's data scope is its author's (the manager's team list): "own" the user's follow-ups,
+#: "department" those written by the staff of the user's department.
+CONSULT_RECORD_AUTHOR_SCOPE = {"own": "consultant", "department": "consultant__depart__staff"}
+
+
+def consult_records_team() -> QuerySet[ConsultRecord]:
+    """Every follow-up, for the sales manager's read-only team list (narrowed by the data scope)."""
+    return ConsultRecord.objects.all()

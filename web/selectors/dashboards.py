@@ -28,7 +28,6 @@ from web.models import (
     PaymentRecord,
     Student,
     StudyRecord,
-    TalkRecord,
     UserInfo,
 )
 from web.selectors.customers import (
@@ -41,6 +40,7 @@ from web.selectors.customers import (
     sales_consultants,
 )
 from web.selectors.returns import customers_returning_soon
+from web.selectors.teaching import talk_records_of_classes
 
 #: How many weeks the manager's funnel shows.
 FUNNEL_WEEKS = 12
@@ -186,6 +186,7 @@ def manager_dashboard(*, today: datetime.date | None = None, sort: str = "-unsig
         "load": consultant_loads(today=today, sort=sort),
         "sort": sort,
         "today": today,
+        "week": week_start(today),
         "totals": {key: sum(week[key] for week in funnel_weeks) for key in ("entered", "claimed", "signed")},
     }
 
@@ -251,6 +252,8 @@ def operations_dashboard(*, today: datetime.date | None = None) -> dict:
         # Capped: an exact COUNT of several hundred thousand public rows costs a scan of their index.
         "public_pool": customers_public().order_by()[: PUBLIC_POOL_COUNT_CAP + 1].count(),
         "public_pool_cap": PUBLIC_POOL_COUNT_CAP,
+        "week": this_week,
+        "month": this_month,
     }
 
 
@@ -340,7 +343,9 @@ def teacher_dashboard(*, teacher: UserInfo, today: datetime.date | None = None) 
         .distinct()
         .order_by("score", "pk")[:LOW_SCORE_LIMIT]
     )
-    talks = TalkRecord.objects.filter(teacher=teacher, date__gte=month_start(today)).count()
+    # The talk records of the students of their classes this month, whoever wrote them: what the
+    # list of their classes' talk records shows for ``?date_from=<month>`` (their scope ``own``).
+    talks = talk_records_of_classes(teacher=teacher).filter(date__gte=month_start(today)).count()
     return {
         "attendance": attendance,
         "since": since,
@@ -348,4 +353,5 @@ def teacher_dashboard(*, teacher: UserInfo, today: datetime.date | None = None) 
         "low_scores": low,
         "low_score": LOW_SCORE,
         "talks_this_month": talks,
+        "month": month_start(today),
     }

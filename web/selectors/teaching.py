@@ -65,3 +65,15 @@ def classes_with_counts() -> QuerySet[ClassList]:
 def talk_records_of(*, user: UserInfo, student: Student) -> QuerySet[TalkRecord]:
     """The talk records of ``student`` that ``user`` wrote and may edit (a page rule, whatever the scope)."""
     return TalkRecord.objects.filter(student=student, teacher=user)
+
+
+def talk_records_in_scope() -> QuerySet[TalkRecord]:
+    """Every talk record, for the list of the class teacher's classes' talks (narrowed by the page's
+    data scope through the student, ``scope_through("student", STUDENT_SCOPE)``)."""
+    return TalkRecord.objects.all()
+
+
+def talk_records_of_classes(*, teacher: UserInfo) -> QuerySet[TalkRecord]:
+    """The talk records of the students of ``teacher``'s classes, whoever wrote them: what the
+    talk-record list shows under the ``own`` scope."""
+    return TalkRecord.objects.filter(student__in=students_in_scope(user=teacher, scope="own").values("pk"))

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
-from stark.utils import check_permission
+from stark.utils import check_permission, check_scope
 from web.selectors import dashboards
 from web.selectors.customers import DUE_OVERDUE, DUE_TODAY
 
@@ -68,6 +68,15 @@ def _consultant(request: HttpRequest) -> dict:
     return data
 
 
+def _consultant_in_scope(request: HttpRequest, scope: str, consultant) -> bool:
+    """Whether data scope ``scope`` of ``request.user`` holds ``consultant``'s rows (no query)."""
+    if scope == "department":
+        return consultant.depart_id is not None and consultant.depart_id == request.user.depart_id
+    if scope == "own":
+        return consultant.pk == request.user.pk
+    return True
+
+
 def _manager(request: HttpRequest) -> dict:
     sort = request.GET.get("sort", "-unsigned")
     if sort.lstrip("-") not in dashboards.LOAD_SORTS:
@@ -89,11 +98,23 @@ def _manager(request: HttpRequest) -> dict:
         source["claimed_url"] = days(first, last, "claimed", source=source["value"])
         source["signed_url"] = days(first, last, "signed", source=source["value"])
     today = data["today"]
+    team = "stark:web_consultrecord_team_list"
+    week = data["week"].isoformat()
+    # A row's figures link to lists narrowed by the manager's data scope: linked only for a
+    # consultant in that scope, so each list holds exactly the figure's rows.
+    customers_scope, team_scope = check_scope(request, all_list), check_scope(request, team)
     data["load"] = [
         (
             row,
-            link(request, all_list, {"consultant": row.consultant.pk, "status": "unsigned"}),
-            days(dashboards.month_start(today), today, "signed", signed_by=row.consultant.pk),
+            link(request, all_list, {"consultant": row.consultant.pk, "status": "unsigned"})
+            if _consultant_in_scope(request, customers_scope, row.consultant)
+            else None,
+            days(dashboards.month_start(today), today, "signed", signed_by=row.consultant.pk)
+            if _consultant_in_scope(request, customers_scope, row.consultant)
+            else None,
+            link(request, team, {"consultant": row.consultant.pk, "date_from": week})
+            if _consultant_in_scope(request, team_scope, row.consultant)
+            else None,
         )
         for row in data["load"]
     ]
@@ -116,8 +137,15 @@ def _operations(request: HttpRequest) -> dict:
     data = dashboards.operations_dashboard()
     pub = "stark:web_customer_pub_list"
     data["public_pool_url"] = link(request, pub)
+    # Entered this week / month (by source): every customer entered since, wherever it is now.
+    entered = "stark:web_customer_entered_list"
+    week, month = data["week"].isoformat(), data["month"].isoformat()
+    data["week_url"] = link(request, entered, {"date_from": week})
+    data["month_url"] = link(request, entered, {"date_from": month})
     for source in data["sources"]:
         source["url"] = link(request, pub, {"source": source["value"]})
+        source["week_url"] = link(request, entered, {"source": source["value"], "date_from": week})
+        source["month_url"] = link(request, entered, {"source": source["value"], "date_from": month})
     return data
 
 
@@ -146,7 +174,13 @@ def _teacher(request: HttpRequest) -> dict:
     data["low_scores"] = [
         (student, link(request, "stark:web_scorerecord_list", student_id=student.pk)) for student in data["low_scores"]
     ]
-    data["talks_url"] = link(request, "stark:web_student_list")
+    # This month's talk records of their classes' students: the list's rows when its data scope is
+    # their own classes (a wider scope would list other classes' talks too: the figure stays plain).
+    talks = "stark:web_talkrecord_classes_list"
+    if check_permission(request, talks) and check_scope(request, talks) == "own":
+        data["talks_url"] = link(request, talks, {"date_from": data["month"].isoformat()})
+    else:
+        data["talks_url"] = None
     return data
 
 
