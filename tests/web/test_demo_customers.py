@@ -160,15 +160,28 @@ def _schema():
     return constraints, shown
 
 
-def _mariadb_only():
+@pytest.fixture
+def mariadb_schema():
+    """MariaDB only; the seeded tables' schema with every index (checked), and, whatever the test
+    did, every index back afterwards (a failed test must not leave the test database without them)."""
     from django.db import connection
+
+    from web.demo import scale
 
     if connection.vendor != "mysql":
         pytest.skip("the bulk load is MariaDB/MySQL's (SQLite writes everything batch by batch)")
+    before = _schema()
+    assert all(len(_names(rows)) >= 2 for rows in before[1].values())  # PRIMARY and at least one more
+    yield before
+    scale.restore_deferred_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_big_seeding_on_mariadb_gives_every_index_back_and_a_correct_search_index_and_roll_up(monkeypatch):
+def test_a_big_seeding_on_mariadb_gives_every_index_back_and_a_correct_search_index_and_roll_up(
+    monkeypatch, mariadb_schema
+):
     """Outside a transaction, MariaDB's big seedings drop the secondary indexes, stage the fragments,
     load them in key order and add the indexes back exactly as the migrations made them."""
     from django.db import ProgrammingError, connection
@@ -176,10 +189,8 @@ def test_a_big_seeding_on_mariadb_gives_every_index_back_and_a_correct_search_in
     from web.demo import scale
     from web.services.figures import figures_verify
 
-    _mariadb_only()
     monkeypatch.setattr(scale, "BIG_SEEDING_FROM", 1000)
-    before = _schema()
-    assert sum(len(indexes) for indexes in before[1].values()) > 30
+    before = mariadb_schema
     out = io.StringIO()
     call_command("seed_demo", customers=3000, force=True, reset=True, stdout=out, stderr=io.StringIO())
     assert "rows/s" in out.getvalue() and "indexes" in out.getvalue()
@@ -204,13 +215,12 @@ def _scale_count():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_interrupted_big_seeding_still_gives_the_indexes_back(monkeypatch):
+def test_an_interrupted_big_seeding_still_gives_the_indexes_back(monkeypatch, mariadb_schema):
     from web.demo import scale
 
-    _mariadb_only()
     monkeypatch.setattr(scale, "BIG_SEEDING_FROM", 1000)
     users = seed_all(password="Demo-pass-2026")
-    before = _schema()
+    before = mariadb_schema
 
     def interrupt(stats, total):
         if stats.customers >= 1000:
@@ -228,7 +238,7 @@ def test_an_interrupted_big_seeding_still_gives_the_indexes_back(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_big_seeding_leaves_its_index_definitions_for_the_next_run(monkeypatch):
+def test_a_killed_big_seeding_leaves_its_index_definitions_for_the_next_run(mariadb_schema):
     """A process killed between the drop and the restore (no ``finally``): the definitions wait in
     their table; ``seed_demo --restore-indexes`` (and any next big seeding) adds the indexes back."""
 
@@ -236,8 +246,7 @@ def test_a_killed_big_seeding_leaves_its_index_definitions_for_the_next_run(monk
 
     from web.demo import scale
 
-    _mariadb_only()
-    before = _schema()
+    before = mariadb_schema
     load = scale._BulkLoad(SEEDED_TABLES, "stark_searchgram")
     load.open()  # and never closed
     with connection.cursor() as cursor:
