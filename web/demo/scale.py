@@ -10,10 +10,10 @@ Rows are generated in Python with their primary keys assigned here (so links nee
 inserted as multi-row INSERTs (on MariaDB/MySQL with the values written as literals, see
 ``_Literals``; SQLite runs ``executemany`` as one prepared statement), one transaction per batch of
 customers: the index fragments are written in the same transaction as their customers — except in a
-big seeding on MariaDB, where they are loaded at the end (``_StagedFragments``). ``bulk_create``
-builds a model instance per row and is several times slower at this size. Idempotent: customers
-already inserted (QQ ``SCALE_QQ_START + n``) are skipped, so a second run with the same N adds
-nothing."""
+big seeding on MariaDB, a bulk load (``_BulkLoad``): secondary indexes dropped before and added back
+after the rows, fragments loaded at the end. ``bulk_create`` builds a model instance per row and is
+several times slower at this size. Idempotent: customers already inserted (QQ ``SCALE_QQ_START +
+n``) are skipped, so a second run with the same N adds nothing."""
 
 from __future__ import annotations
 
