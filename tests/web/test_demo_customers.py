@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -132,22 +134,132 @@ def test_demo_private_customers_were_claimed_so_the_managers_funnel_counts_them(
     assert sum(week["claimed"] > 0 for week in funnel["weeks"]) >= 4  # spread over the weeks, not one spike
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_big_seeding_on_mariadb_loads_the_search_fragments_at_the_end(monkeypatch):
-    """Outside a transaction, MariaDB's big seedings stage the fragments and load them in key order."""
-    from django.db import ProgrammingError, connection
+#: The tables a big seeding fills (their indexes are dropped and added back on MariaDB).
+SEEDED_TABLES = [
+    "web_customer",
+    "web_customer_course",
+    "web_consultrecord",
+    "web_paymentrecord",
+    "web_student",
+    "web_student_class_list",
+    "stark_searchgram",
+]
+
+
+def _schema():
+    """Every constraint and index of the seeded tables, as Django's introspection and MariaDB see them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = {table: connection.introspection.get_constraints(cursor, table) for table in SEEDED_TABLES}
+        shown = {}
+        for table in SEEDED_TABLES:
+            cursor.execute(f"SHOW INDEX FROM {table}")
+            # Key_name, Non_unique, Seq_in_index, Column_name, Collation, Sub_part, Index_type
+            shown[table] = sorted((r[2], r[1], r[3], r[4], r[5], r[7], r[10]) for r in cursor.fetchall())
+    return constraints, shown
+
+
+@pytest.fixture
+def mariadb_schema():
+    """MariaDB only; the seeded tables' schema with every index (checked), and, whatever the test
+    did, every index back afterwards (a failed test must not leave the test database without them)."""
+    from django.db import connection
 
     from web.demo import scale
 
     if connection.vendor != "mysql":
-        pytest.skip("the staged load is MariaDB/MySQL's (SQLite writes the fragments with each batch)")
-    monkeypatch.setattr(scale, "STAGE_FRAGMENTS_FROM", 1000)
-    users = seed_all(password="Demo-pass-2026")
-    stats = seed_school(3000, users=users, password="Demo-pass-2026")
-    assert stats.customers == 3000 and stats.per_table["stark_searchgram"] > 3000 * 10
+        pytest.skip("the bulk load is MariaDB/MySQL's (SQLite writes everything batch by batch)")
+    before = _schema()
+    assert all(len(_names(rows)) >= 2 for rows in before[1].values())  # PRIMARY and at least one more
+    yield before
+    scale.restore_deferred_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_seeding_on_mariadb_gives_every_index_back_and_a_correct_search_index_and_roll_up(
+    monkeypatch, mariadb_schema
+):
+    """Outside a transaction, MariaDB's big seedings drop the secondary indexes, stage the fragments,
+    load them in key order and add the indexes back exactly as the migrations made them."""
+    from django.db import ProgrammingError, connection
+
+    from web.demo import scale
+    from web.services.figures import figures_verify
+
+    monkeypatch.setattr(scale, "BIG_SEEDING_FROM", 1000)
+    before = mariadb_schema
+    out = io.StringIO()
+    call_command("seed_demo", customers=3000, force=True, reset=True, stdout=out, stderr=io.StringIO())
+    assert "rows/s" in out.getvalue() and "indexes" in out.getvalue()
+    assert _scale_count() == 3000
+    assert Student.objects.count() > 0 and PaymentRecord.objects.count() > 0
+    assert _schema() == before
     assert customer_index.check() == []  # every customer's fragments, nothing else
-    with connection.cursor() as cursor:  # the secondary index is back, the staging table gone
-        cursor.execute("SHOW INDEX FROM stark_searchgram WHERE Key_name = 'stark_searchgram_object'")
-        assert [row[4] for row in cursor.fetchall()] == ["field", "object_id"]
+    assert figures_verify() == []
+    with connection.cursor() as cursor:  # the staging table and the pending definitions are gone
         with pytest.raises(ProgrammingError):
             cursor.execute("SELECT 1 FROM stark_searchgram_seed_staging")
+        cursor.execute("SHOW TABLES LIKE %s", [scale.PENDING_INDEXES_TABLE])
+        assert cursor.fetchone() is None
+        cursor.execute("SELECT @@unique_checks, @@foreign_key_checks")
+        assert cursor.fetchone() == (1, 1)
+
+
+def _scale_count():
+    from web.demo.scale import _scale_customers
+
+    return _scale_customers().count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_big_seeding_still_gives_the_indexes_back(monkeypatch, mariadb_schema):
+    from web.demo import scale
+
+    monkeypatch.setattr(scale, "BIG_SEEDING_FROM", 1000)
+    users = seed_all(password="Demo-pass-2026")
+    before = mariadb_schema
+
+    def interrupt(stats, total):
+        if stats.customers >= 1000:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(scale, "BATCH", 500)
+    with pytest.raises(KeyboardInterrupt):
+        seed_school(3000, users=users, password="Demo-pass-2026", progress=interrupt)
+    assert _schema() == before
+    assert 0 < _scale_count() < 3000
+    # The customers inserted have no fragments yet (documented): the rebuild repairs the index.
+    assert customer_index.check() != []
+    call_command("search_index", "--rebuild", stdout=io.StringIO())
+    assert customer_index.check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_big_seeding_leaves_its_index_definitions_for_the_next_run(mariadb_schema):
+    """A process killed between the drop and the restore (no ``finally``): the definitions wait in
+    their table; ``seed_demo --restore-indexes`` (and any next big seeding) adds the indexes back."""
+
+    from django.db import connection
+
+    from web.demo import scale
+
+    before = mariadb_schema
+    load = scale._BulkLoad(SEEDED_TABLES, "stark_searchgram")
+    load.open()  # and never closed
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1")
+    dropped = _schema()
+    assert dropped != before
+    assert all(set(indexes) == {"PRIMARY"} for indexes in (_names(t) for t in dropped[1].values()))
+    out = io.StringIO()
+    call_command("seed_demo", "--restore-indexes", stdout=out)
+    assert "web_customer.customer_pool_name" in out.getvalue()
+    assert _schema() == before
+    assert scale.restore_deferred_indexes() == []  # nothing pending any more
+
+
+def _names(rows):
+    return {row[0] for row in rows}

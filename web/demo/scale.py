@@ -10,15 +10,16 @@ Rows are generated in Python with their primary keys assigned here (so links nee
 inserted as multi-row INSERTs (on MariaDB/MySQL with the values written as literals, see
 ``_Literals``; SQLite runs ``executemany`` as one prepared statement), one transaction per batch of
 customers: the index fragments are written in the same transaction as their customers — except in a
-big seeding on MariaDB, where they are loaded at the end (``_StagedFragments``). ``bulk_create``
-builds a model instance per row and is several times slower at this size. Idempotent: customers
-already inserted (QQ ``SCALE_QQ_START + n``) are skipped, so a second run with the same N adds
-nothing."""
+big seeding on MariaDB, a bulk load (``_BulkLoad``): secondary indexes dropped before and added back
+after the rows, fragments loaded at the end. ``bulk_create`` builds a model instance per row and is
+several times slower at this size. Idempotent: customers already inserted (QQ ``SCALE_QQ_START +
+n``) are skipped, so a second run with the same N adds nothing."""
 
 from __future__ import annotations
 
 import datetime
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class Stats:
     rows: int = 0
     seconds: float = 0.0
     per_table: dict[str, int] = field(default_factory=dict)
+    #: Seconds of each step, in order ("prepare", "rows": the batches; on a big MariaDB seeding
+    #: also "drop indexes", "fragments", "indexes"; "analyze" on MariaDB).
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -79,6 +83,8 @@ class _Writer:
         self.buffers: dict[str, tuple[str, list[tuple]]] = {}
         #: Tables whose rows are counted but written elsewhere (the staged search fragments).
         self.renamed: dict[str, str] = {}
+        #: Set by a big seeding (``_BulkLoad``), which turns the checks off for its whole run.
+        self.checks_off = False
 
     def add(self, table: str, columns: list[str], row: tuple) -> None:
         if table not in self.buffers:
@@ -90,11 +96,13 @@ class _Writer:
 
     def flush(self) -> None:
         mysql = connection.vendor == "mysql"
+        toggle = mysql and not self.checks_off
         with connection.cursor() as cursor:
-            if mysql:
+            if toggle:
                 # A bulk load of rows made valid here (unique QQs, existing foreign keys): let InnoDB
                 # skip the per-row unique and foreign-key lookups, for this session's inserts only.
                 cursor.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0")
+            if mysql:
                 literal = _Literals(connection)
             for table, (sql, rows) in self.buffers.items():
                 for start in range(0, len(rows), BATCH):
@@ -109,7 +117,7 @@ class _Writer:
                 self.stats.rows += len(rows)
                 self.stats.per_table[table] = self.stats.per_table.get(table, 0) + len(rows)
                 rows.clear()
-            if mysql:
+            if toggle:
                 cursor.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1")
 
 
@@ -136,61 +144,141 @@ class _Literals:
         return "(" + ",".join([self.value(value) for value in row]) + ")"
 
 
-#: At least this many customers to seed on MariaDB/MySQL (outside a transaction) and the search
-#: fragments are loaded at the end instead of with each batch (``_StagedFragments``).
-STAGE_FRAGMENTS_FROM = 50_000
+#: At least this many customers to seed on MariaDB/MySQL (outside a transaction) and the seeding is
+#: a bulk load (``_BulkLoad``): secondary indexes built after the rows, fragments loaded at the end.
+BIG_SEEDING_FROM = 50_000
+
+#: Where a big seeding keeps the definitions of the indexes it dropped until they are back: a
+#: table of the same database (not a model), so that an interrupted seeding is repaired by
+#: ``restore_deferred_indexes`` (called by the next ``seed_demo`` and by
+#: ``seed_demo --restore-indexes``) even when the process was killed.
+PENDING_INDEXES_TABLE = "seed_demo_pending_index"
+
+# One index of SHOW CREATE TABLE: "  UNIQUE KEY `qq` (`qq`)," (the primary key is not one of these).
+_INDEX_LINE = re.compile(r"^\s*((?:UNIQUE |FULLTEXT |SPATIAL )?KEY `([^`]+)` .*?),?$")
 
 
-class _StagedFragments:
-    """The search fragments of a big seeding, loaded into ``stark_searchgram`` once at the end.
+def _secondary_indexes(cursor, table: str) -> dict[str, str]:
+    """``{name: definition}`` of ``table``'s secondary indexes, as SHOW CREATE TABLE writes them
+    (columns, order, prefix lengths, uniqueness: ``ADD <definition>`` makes the same index)."""
+    cursor.execute(f"SHOW CREATE TABLE {table}")
+    create = cursor.fetchone()[1]
+    found = {}
+    for line in create.splitlines():
+        match = _INDEX_LINE.match(line)
+        if match:
+            found[match.group(2)] = match.group(1)
+    return found
 
-    Inserted batch by batch, each batch's fragments land all over the primary key
-    ``(field, gram, object_id)``: once the table outgrows InnoDB's buffer pool (a million
-    customers make ~13 million fragments, ~1 GiB) every batch reads and writes most of its pages,
-    and MariaDB, not Python, set the pace (14,700 rows/s measured). Here they go to a temporary
-    table without indexes (appended), then into the real one in primary-key order with one
-    ``INSERT … SELECT … ORDER BY``, with its secondary index dropped meanwhile and rebuilt after
-    (InnoDB builds an index by sorting, not row by row). The fragments of the customers seeded are
-    thus written after their customers, not in the same transaction: a seeding interrupted before
-    the end leaves the customers it inserted without fragments (a second run skips those
-    customers), so run ``manage.py search_index --rebuild`` after such an interruption.
+
+def _pending_table_exists(cursor) -> bool:
+    cursor.execute("SHOW TABLES LIKE %s", [PENDING_INDEXES_TABLE])
+    return cursor.fetchone() is not None
+
+
+def restore_deferred_indexes(using: str = "default") -> list[str]:
+    """Add back the indexes an interrupted big seeding dropped (one ALTER per table); returns the
+    ``table.index`` names added. A no-op on other databases and when nothing is pending."""
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "mysql":
+        return []
+    added: list[str] = []
+    with db.cursor() as cursor:
+        if not _pending_table_exists(cursor):
+            return []
+        cursor.execute(f"SELECT table_name, index_name, definition FROM {PENDING_INDEXES_TABLE} ORDER BY id")  # noqa: S608
+        pending: dict[str, dict[str, str]] = {}
+        for table, name, definition in cursor.fetchall():
+            pending.setdefault(table, {})[name] = definition
+        failed: list[Exception] = []
+        for table, indexes in pending.items():
+            # Those still there (the seeding stopped before it dropped them) are left as they are.
+            missing = {name: d for name, d in indexes.items() if name not in _secondary_indexes(cursor, table)}
+            try:
+                if missing:
+                    # InnoDB builds each index by sorting the table, all of a table's in one ALTER.
+                    cursor.execute(f"ALTER TABLE {table} " + ", ".join(f"ADD {d}" for d in missing.values()))
+            except Exception as error:  # noqa: BLE001 - the other tables' first, then raise it
+                failed.append(error)  # e.g. a duplicate for a unique index: the definitions stay pending
+                continue
+            added += [f"{table}.{name}" for name in missing]
+            cursor.execute(f"DELETE FROM {PENDING_INDEXES_TABLE} WHERE table_name = %s", [table])  # noqa: S608
+        if failed:
+            raise failed[0]
+        cursor.execute(f"DROP TABLE {PENDING_INDEXES_TABLE}")
+    return added
+
+
+class _BulkLoad:
+    """A big seeding on MariaDB/MySQL outside a transaction: the tables it fills lose their
+    secondary indexes for the load and get them back, exactly as they were, at the end.
+
+    Inserted row by row, a million customers' rows update ~15 secondary indexes of the customer
+    table (and those of the follow-ups, payments, links) at random places: once the indexes
+    outgrow InnoDB's buffer pool, MariaDB, not Python, sets the pace (16,965 rows/s measured).
+    InnoDB builds an added index by sorting the table instead, page by page. So: the index
+    definitions go to ``PENDING_INDEXES_TABLE`` first, then one ``ALTER TABLE … DROP INDEX …`` per
+    table, the load (with ``unique_checks`` and ``foreign_key_checks`` off for the session: the
+    foreign keys stay declared, the rows are made valid here), then one ``ALTER TABLE … ADD …``
+    per table (unique indexes are verified by that build: a duplicate fails it loudly). The
+    restore runs in a ``finally``; a process killed before it leaves the definitions pending, and
+    the next ``seed_demo`` (or ``seed_demo --restore-indexes``) adds them back. Meanwhile other
+    connections see tables without those indexes (slow lists, and a write that needs a foreign
+    key's index fails): seed a big school while nothing else uses the database.
+
+    The search fragments go to a temporary table without indexes (appended), then into the real
+    one in primary-key order with one ``INSERT … SELECT … ORDER BY``: they are thus written after
+    their customers, not in the same transaction, and a seeding interrupted before the end leaves
+    the customers it inserted without fragments (a second run skips those customers): run
+    ``manage.py search_index --rebuild`` after such an interruption.
     """
 
-    def __init__(self, table: str) -> None:
-        self.table = table
-        self.staging = f"{table}_seed_staging"
+    def __init__(self, tables: list[str], gram_table: str) -> None:
+        self.tables = tables
+        self.gram_table = gram_table
+        self.staging = f"{gram_table}_seed_staging"
 
     def open(self) -> None:
+        restore_deferred_indexes()  # a previous interrupted seeding's, first
         with connection.cursor() as cursor:
+            cursor.execute("SET SESSION unique_checks = 0, foreign_key_checks = 0")
             # A TEMPORARY table: this session's only, gone with it, and its DDL commits nothing.
             cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {self.staging}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {self.staging} LIKE {self.table}")  # same columns, collation
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.staging} LIKE {self.gram_table}")  # same columns, collation
             cursor.execute(f"ALTER TABLE {self.staging} DROP PRIMARY KEY")
-            cursor.execute(f"SHOW INDEX FROM {self.staging}")
-            for index in {row[2] for row in cursor.fetchall()}:
-                cursor.execute(f"ALTER TABLE {self.staging} DROP INDEX {index}")
-
-    def load(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SHOW INDEX FROM {self.table} WHERE Key_name <> 'PRIMARY'")
-            secondary: dict[str, list[tuple[int, str]]] = {}
-            for row in cursor.fetchall():
-                secondary.setdefault(row[2], []).append((row[3], row[4]))  # Key_name, Seq_in_index, Column_name
-            for index in secondary:
-                cursor.execute(f"ALTER TABLE {self.table} DROP INDEX {index}")
-            try:
-                cursor.execute(
-                    f"INSERT IGNORE INTO {self.table} (field, gram, object_id) "  # noqa: S608 - names from the models
-                    f"SELECT field, gram, object_id FROM {self.staging} ORDER BY field, gram, object_id"
+            staging_indexes = _secondary_indexes(cursor, self.staging)
+            if staging_indexes:
+                cursor.execute(f"ALTER TABLE {self.staging} " + ", ".join(f"DROP INDEX `{n}`" for n in staging_indexes))
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {PENDING_INDEXES_TABLE} (id integer AUTO_INCREMENT PRIMARY KEY, "
+                "table_name varchar(64) NOT NULL, index_name varchar(64) NOT NULL, definition text NOT NULL)"
+            )
+            for table in self.tables:
+                indexes = _secondary_indexes(cursor, table)
+                if not indexes:
+                    continue
+                cursor.executemany(
+                    f"INSERT INTO {PENDING_INDEXES_TABLE} (table_name, index_name, definition) VALUES (%s, %s, %s)",  # noqa: S608
+                    [(table, name, definition) for name, definition in indexes.items()],
                 )
-            finally:
-                for index, columns in secondary.items():
-                    names = ", ".join(column for _seq, column in sorted(columns))
-                    cursor.execute(f"ALTER TABLE {self.table} ADD INDEX {index} ({names})")
+                cursor.execute(f"ALTER TABLE {table} " + ", ".join(f"DROP INDEX `{name}`" for name in indexes))
+
+    def load_fragments(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT IGNORE INTO {self.gram_table} (field, gram, object_id) "  # noqa: S608 - names from the models
+                f"SELECT field, gram, object_id FROM {self.staging} ORDER BY field, gram, object_id"
+            )
 
     def close(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {self.staging}")
+            try:
+                cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {self.staging}")
+                restore_deferred_indexes()
+            finally:
+                cursor.execute("SET SESSION unique_checks = 1, foreign_key_checks = 1")
 
 
 def _scale_customers():
@@ -425,19 +513,26 @@ def seed_school(
             if progress:
                 progress(stats, count - have)
 
-    staged = None
-    if connection.vendor == "mysql" and not connection.in_atomic_block and count - have >= STAGE_FRAGMENTS_FROM:
-        staged = _StagedFragments(gram_table)
-        staged.open()
-        writer.renamed[gram_table] = staged.staging
+    bulk = None
+    if connection.vendor == "mysql" and not connection.in_atomic_block and count - have >= BIG_SEEDING_FROM:
+        tables = [customer_table, link_table, record_table, payment_table, student_table, student_class_table]
+        bulk = _BulkLoad([*tables, gram_table], gram_table)
+        writer.renamed[gram_table] = bulk.staging
+        writer.checks_off = True
+    stats.phases["prepare"] = time.perf_counter() - started
     try:
+        if bulk is not None:
+            bulk.open()
+            stats.phases["drop indexes"] = time.perf_counter() - started - sum(stats.phases.values())
         _seed_batches()
-        if staged is not None:
-            staged.load()
-            stats.seconds = time.perf_counter() - started
+        stats.phases["rows"] = time.perf_counter() - started - sum(stats.phases.values())
+        if bulk is not None:
+            bulk.load_fragments()
+            stats.phases["fragments"] = time.perf_counter() - started - sum(stats.phases.values())
     finally:
-        if staged is not None:
-            staged.close()
+        if bulk is not None:
+            bulk.close()
+            stats.phases["indexes"] = time.perf_counter() - started - sum(stats.phases.values())
     if connection.vendor == "mysql" and not connection.in_atomic_block:
         # Fresh statistics for the optimizer. ANALYZE TABLE commits implicitly: never inside a
         # caller's transaction (a test's, or one meant to roll the seeding back).
@@ -446,5 +541,6 @@ def seed_school(
                 f"ANALYZE TABLE {customer_table}, {link_table}, {record_table}, {payment_table}, {gram_table}"
             )
             cursor.fetchall()
+        stats.phases["analyze"] = time.perf_counter() - started - sum(stats.phases.values())
     stats.seconds = time.perf_counter() - started
     return stats

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from web import demo
-from web.demo.scale import seed_school
+from web.demo.scale import restore_deferred_indexes, seed_school
 from web.models import UserInfo
 from web.services.figures import figures_rebuild
 
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             default=0,
             help="Also make a school of this many customers: consultants, courses, follow-ups, payments, students.",
         )
+        parser.add_argument(
+            "--restore-indexes",
+            action="store_true",
+            help="Only add back the indexes an interrupted big seeding dropped (MariaDB), then stop.",
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
         parser.add_argument(
             "--reset",
@@ -31,7 +36,21 @@ class Command(BaseCommand):
             "--address", default="", help="Where the app is served (e.g. http://127.0.0.1:8000), for the message."
         )
 
-    def handle(self, *args, password: str, customers: int, force: bool, reset: bool, address: str, **options):
+    def handle(
+        self,
+        *args,
+        password: str,
+        customers: int,
+        force: bool,
+        reset: bool,
+        address: str,
+        restore_indexes: bool = False,
+        **options,
+    ):
+        if restore_indexes:
+            added = restore_deferred_indexes()
+            self.stdout.write(f"{len(added)} indexes added back: {', '.join(added) or 'none were missing'}.")
+            return
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates users with a known password; it refuses to run with DEBUG off. "
@@ -54,6 +73,7 @@ class Command(BaseCommand):
                 f"{stats.customers:,} customers and {stats.rows - stats.customers:,} related rows inserted in "
                 f"{stats.seconds:.1f} s ({stats.rows_per_second:,.0f} rows/s)."
             )
+            self.stdout.write("  " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in stats.phases.items()))
         # The big school's rows are bulk-inserted around the services: count them into the
         # manager's daily figures (the hand-made demo is counted by its services already).
         figures_rebuild()
