@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from stark.display import field_html, html_converter
+from stark.display import html_converter
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
 from stark.utils import PostedPks, posted_pks
 
@@ -215,11 +215,6 @@ class ChangeList:
 
     def _display_cell(self, display: Callable, obj: models.Model) -> SafeString:
         return conditional_escape(display(self.request, obj, False, *self.args, **self.kwargs))
-
-    def render_cell(self, column: Column, obj: models.Model) -> SafeString:
-        if column.display is not None:
-            return self._display_cell(column.display, obj)
-        return field_html(obj, self.opts.get_field(column.field_name))
 
     @cached_property
     def rows(self) -> list[list[SafeString]]:

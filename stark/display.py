@@ -98,10 +98,12 @@ def html_converter(field: models.Field) -> Callable[[models.Model], SafeString]:
     """A function giving the cell HTML of ``field`` for a row, chosen once per column.
 
     The same text as ``field_text``, escaped; what does not depend on the row (choice labels,
-    the Yes/No icons, the date format of the active language) is worked out here, once per list
-    rather than once per cell: a page of twenty rows has a few hundred cells.
+    the Yes/No icons) is worked out here, once per list rather than once per cell: a page of
+    twenty rows has a few hundred cells.
     """
-    if field.many_to_many or field.is_relation:
+    numeric_or_date = models.DateField | models.DecimalField | models.FloatField | models.IntegerField
+    if field.is_relation or (isinstance(field, numeric_or_date) and not field.choices):
+        # Related rows' str() and local formats of dates and numbers: worked out per value.
         return lambda obj: conditional_escape(field_text(obj, field))
     attname = field.attname
     if field.choices:
@@ -116,8 +118,6 @@ def html_converter(field: models.Field) -> Callable[[models.Model], SafeString]:
     if isinstance(field, models.BooleanField):
         icons = {value: _bool_icon(value) for value in (True, False, None)}
         return lambda obj: icons[getattr(obj, attname)]
-    if isinstance(field, models.DateField | models.DecimalField | models.FloatField | models.IntegerField):
-        return lambda obj: conditional_escape(field_text(obj, field))  # local formats: per value
 
     def text(obj: models.Model) -> SafeString:
         value = getattr(obj, attname)
