@@ -41,6 +41,7 @@ from stark.deletion import summarise_deletion
 from stark.display import export_value, field_text, neutralise_cell
 from stark.export import ValueRows, csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
+from stark.html import format_cell_html
 from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.search import IcontainsSearch
 from stark.utils import (
@@ -481,7 +482,7 @@ class StarkHandler:
                 '<input type="checkbox" class="stark-check-all" aria-label="{}">', gettext("Select all on this page")
             )
         # Not str(obj) in the label: a __str__ that follows a relation would cost a query per row.
-        return format_html(
+        return format_cell_html(
             '<input type="checkbox" name="pk" value="{}" class="stark-check" aria-label="{}">',
             obj.pk,
             gettext("Select this row"),
@@ -493,7 +494,7 @@ class StarkHandler:
         url = self.reverse_change_url(request, obj.pk, *args, **kwargs)
         if url is None:
             return ""
-        return format_html('<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, gettext("Edit"))
+        return format_cell_html('<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, gettext("Edit"))
 
     def display_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -501,7 +502,7 @@ class StarkHandler:
         url = self.reverse_delete_url(request, obj.pk, *args, **kwargs)
         if url is None:
             return ""
-        return format_html(
+        return format_cell_html(
             '<a href="{}" class="text-danger" title="{}"><i class="fa fa-trash"></i></a>', url, gettext("Delete")
         )
 
@@ -512,7 +513,7 @@ class StarkHandler:
             self.display_edit(request, obj, False, *args, **kwargs),
             self.display_del(request, obj, False, *args, **kwargs),
         ]
-        return format_html("{} {}", *links)
+        return format_cell_html("{} {}", *links)
 
     # ------------------------------------------------------------------ list pipeline
     def get_changelist(self, request: HttpRequest, *args, **kwargs) -> ChangeList:

@@ -114,6 +114,8 @@ class StarkPaginator(Paginator):
         self.is_capped = False
         self.count_floor: int | None = None
         self.exact_timed_out = False
+        #: ``(offset, pks)`` of the requested page when the count read them (``_count_from_the_page``).
+        self._page_pks: tuple[int, list] | None = None
 
     @cached_property
     def count(self) -> int:
@@ -127,12 +129,33 @@ class StarkPaginator(Paginator):
             self.exact_timed_out = True
         # Enough rows for the links around the requested page, and one more to know there is more.
         limit = max(self.count_cap, (self.reach + self.window) * self.per_page) + 1
-        counted = queryset.order_by().values("pk")[:limit].count()
+        counted = self._count_from_the_page(queryset, limit)
+        if counted is None:
+            counted = queryset.order_by().values("pk")[:limit].count()
         if counted < limit:
             return counted
         self.is_capped = True
         self.count_floor = limit - 1
         return counted
+
+    def _count_from_the_page(self, queryset: QuerySet, limit: int) -> int | None:
+        """For a page past the cap: read the page's pks and the few after it in one ordered walk.
+
+        Counting up to ``limit`` and then reading the page's pks at ``OFFSET bottom`` walk the same
+        index entries twice (page 20,000 of the public pool: 400,000 entries each time). The rows
+        of the page and of the ``window`` pages after it tell the count as well: there are
+        ``bottom`` rows before the page (the walk found rows after them) plus those read. None when
+        the page is not past the cap or holds no rows (a number beyond the last row: the plain
+        count finds the last page).
+        """
+        bottom = (self.reach - 1) * self.per_page
+        if bottom < self.count_cap or self.orphans or queryset.query.is_sliced:
+            return None
+        pks = list(queryset.values_list("pk", flat=True)[bottom:limit])
+        if not pks:
+            return None
+        self._page_pks = (bottom, pks[: self.per_page])
+        return bottom + len(pks)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -145,7 +168,11 @@ class StarkPaginator(Paginator):
         plain = not isinstance(queryset, QuerySet) or queryset.query.combinator or queryset.query.is_sliced
         if plain or bottom < self.deferred_offset:
             return self._get_page(queryset[bottom:top], number, self)
-        pks = list(dict.fromkeys(queryset.values_list("pk", flat=True)[bottom:top]))
+        read = self._page_pks
+        if read is not None and read[0] == bottom:
+            pks = list(dict.fromkeys(read[1]))  # read with the count (_count_from_the_page)
+        else:
+            pks = list(dict.fromkeys(queryset.values_list("pk", flat=True)[bottom:top]))
         position = {pk: index for index, pk in enumerate(pks)}
         rows = sorted(queryset.filter(pk__in=pks), key=lambda obj: position[obj.pk])
         return self._get_page(rows, number, self)

@@ -18,10 +18,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from stark.html import format_cell_html, format_html_rows
 
 #: Lookups a ``search_list`` entry may end with; a bare field name means ``icontains``.
 TEXT_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"}
@@ -103,8 +105,13 @@ class BoundOption:
     model_field: models.Field
     counts: dict[str, int] | None = None
     links: list[FilterLink] = field(default_factory=list)
+    #: For the drop-down (``kind == "select"``): the other parameters, kept as hidden inputs.
+    hidden: list[tuple[str, str]] = field(default_factory=list)
 
-    kind = "links"
+    @property
+    def kind(self) -> str:
+        """``"links"`` (a row of buttons) or, above the option's ``max_links`` choices, ``"select"``."""
+        return "select" if len(self.choices) > self.option.max_links else "links"
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         if not self.selected:
@@ -134,8 +141,8 @@ class BoundOption:
         links, and a template spends several microseconds on each variable of each one.
         """
         current = format_html(' aria-current="{}"', "true")
-        return format_html_join(
-            "",
+        badge = ' <span class="badge badge-light">{}</span>'
+        return format_html_rows(
             '<a href="{}" class="btn btn-sm mr-1 mb-1 {}"{}>{}{}</a>',
             (
                 (
@@ -143,9 +150,27 @@ class BoundOption:
                     "btn-primary active" if link.is_active else "btn-outline-secondary",
                     current if link.is_active else "",
                     link.text,
-                    "" if link.count is None else format_html(' <span class="badge badge-light">{}</span>', link.count),
+                    "" if link.count is None else format_cell_html(badge, link.count),
                 )
                 for link in self.links
+            ),
+        )
+
+    @property
+    def options_html(self) -> SafeString:
+        """The drop-down's ``<option>``s: "All" (an empty value), then each choice, each text escaped."""
+        selected = set(self.selected)
+        everything = format_html('<option value=""{}>{}</option>', "" if selected else " selected", _("All"))
+        return everything + format_html_rows(
+            '<option value="{}"{}>{}{}</option>',
+            (
+                (
+                    url_value,
+                    " selected" if url_value in selected else "",
+                    text,
+                    "" if self.counts is None else f" ({self.counts.get(url_value, 0)})",
+                )
+                for url_value, _value, text in self.choices
             ),
         )
 
@@ -153,6 +178,10 @@ class BoundOption:
         base = query.copy()
         base.pop("page", None)
         base.pop(self.name, None)
+        if self.kind == "select":
+            # One form instead of a link per choice: the other filters ride along as hidden inputs.
+            self.hidden = [(key, value) for key, values in base.lists() for value in values]
+            return
         # The other parameters are encoded once, not once per choice: an option with 2,000 choices
         # (every consultant of a big school) copied and re-encoded the query 2,000 times (~100 ms).
         # Same URLs as ``params.setlist(name, values)``: this option's values come last.
@@ -176,7 +205,15 @@ class Option:
     ``(request, *args, **kwargs)`` returning one. ``text_func(item)`` and ``value_func(item)``
     customise each link's text and URL value; ``item`` is a ``(value, label)`` pair for choice
     and boolean fields, a model instance for relations. Values of a multi-select option are OR-ed.
+
+    ``text_field`` (a field name or an expression of the related model) reads a relation's choices
+    as ``(pk, text)`` pairs with one ``values_list`` instead of model instances, and ``text_func``
+    then receives those pairs: a school's 2,000 consultants cost ~2,000 instances otherwise.
+    Above ``max_links`` choices the option is shown as a drop-down list instead of a row of links.
     """
+
+    #: More choices than this are shown as a drop-down list (a row of 2,000 buttons helps nobody).
+    max_links = 30
 
     def __init__(
         self,
@@ -187,6 +224,8 @@ class Option:
         value_func: Callable[[Any], Any] | None = None,
         label: str | None = None,
         select_related: tuple[str, ...] = (),
+        text_field: str | Any | None = None,
+        max_links: int | None = None,
     ) -> None:
         self.field = field
         self.is_multi = is_multi
@@ -196,6 +235,9 @@ class Option:
         self.label = label
         #: Joins for the related choices, when their ``str()`` follows a relation (else a query per choice).
         self.select_related = tuple(select_related)
+        self.text_field = text_field
+        if max_links is not None:
+            self.max_links = max_links
 
     def get_db_condition(self, request: HttpRequest, *args, **kwargs) -> Q:
         condition = self.db_condition
@@ -227,6 +269,9 @@ class Option:
             related = model_field.related_model._default_manager.select_related(*self.select_related)
             related = related.complex_filter(model_field.get_limit_choices_to())
             related = related.filter(self.get_db_condition(request, *args, **kwargs))
+            if self.text_field is not None:
+                pairs = related.values_list("pk", self.text_field)
+                return [((pk, text), pk) for pk, text in pairs]
             return [(obj, obj.pk) for obj in related]
         raise ImproperlyConfigured(
             f"search_group: Option({self.field!r}) needs a field with choices, a boolean, a FK or a M2M; "
@@ -277,6 +322,8 @@ class DefaultOption(Option):
 class _DefaultBoundOption(BoundOption):
     def build_links(self, query: QueryDict) -> None:
         super().build_links(query)
+        if self.kind == "select":
+            return  # the drop-down's "All" sends the empty value already
         params = query.copy()
         params.pop("page", None)
         params[self.name] = ""

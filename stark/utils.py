@@ -1,5 +1,6 @@
 """Small helpers shared by stark's views: the permission hook and safe return URLs."""
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -100,15 +101,25 @@ PARENT_PARAM = "_parent"
 
 def list_state(request: HttpRequest) -> str:
     """The state of the list the user works on: the ``_filter`` this page came with, or, on the
-    list itself, its own query string."""
-    if FILTER_PARAM in request.GET:
-        return clean_query_string(request.GET[FILTER_PARAM])
-    return request.GET.urlencode()
+    list itself, its own query string. Worked out once per request: every row's links carry it."""
+    state = request.__dict__.get("_stark_list_state")
+    if state is None:
+        if FILTER_PARAM in request.GET:
+            state = clean_query_string(request.GET[FILTER_PARAM])
+        else:
+            state = request.GET.urlencode()
+        request.__dict__["_stark_list_state"] = state
+    return state
 
 
 def url_with_state(url: str, param: str, state: str) -> str:
     """``url`` carrying ``state`` (a query string) in the parameter ``param``; ``url`` alone when empty."""
-    return f"{url}?{urlencode({param: state})}" if state else url
+    return f"{url}?{_state_query(param, state)}" if state else url
+
+
+@functools.lru_cache(maxsize=256)
+def _state_query(param: str, state: str) -> str:
+    return urlencode({param: state})
 
 
 def nested_url(request: HttpRequest, url: str, state: str | None = None) -> str:

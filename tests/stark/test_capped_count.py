@@ -147,3 +147,27 @@ def test_bounded_exact_count_gives_up_after_its_timeout(books):
         )
         assert bounded_exact_count(cross, -1.0) is None
         assert bounded_exact_count(cross, 5.0) == 57  # the handler is removed again
+
+
+def test_a_page_past_the_cap_reads_its_rows_and_the_count_in_one_walk(
+    stark_client, books, cap, django_assert_max_num_queries
+):
+    cap(5)
+    with django_assert_max_num_queries(30) as captured:
+        response = stark_client.get(LIST, {"page": 2})
+    assert shown_pks(response) == sorted(books)[10:20]
+    # No COUNT: the walk to the page read the rows of the page and of the window after it, which
+    # shows 50 rows exist (10 before the page, 40 from it on) and one more.
+    assert not [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "50+ rows" in response.content.decode()
+    assert page_numbers(response) == ["1", "2", "3", "4", "5", "…"]
+
+
+def test_a_page_past_the_cap_near_the_end_knows_the_exact_total(stark_client, books, cap):
+    cap(5)
+    response = stark_client.get(LIST, {"page": 5})
+    assert shown_pks(response) == sorted(books)[40:50]
+    assert "57 rows in total" in response.content.decode()
+    assert page_numbers(response) == ["1", "2", "3", "4", "5", "6"]
+    # Past the last row the plain count still finds the last page.
+    assert shown_pks(stark_client.get(LIST, {"page": 7})) == sorted(books)[50:]

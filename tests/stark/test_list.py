@@ -356,3 +356,35 @@ def test_list_title_defaults_to_the_plural_name_and_a_handler_can_name_the_paren
     )
     html = stark_client.get(f"/stark/testapp/chapter/{book.pk}/list/").content.decode()
     assert "Chapters of Dune &lt;b&gt;" in html
+
+
+def test_an_option_with_more_choices_than_max_links_is_a_drop_down_that_keeps_the_other_filters(stark_client):
+    publishers = [PublisherFactory(name=f"house {n:02d}") for n in range(31)]  # Option.max_links is 30
+    PublisherFactory(name="<b>bold</b>")
+    chosen = publishers[7]
+    BookFactory(title="Alpha", publisher=chosen, status=Book.Status.DRAFT)
+    BookFactory(title="Beta", publisher=chosen, status=Book.Status.PUBLISHED)
+    BookFactory(title="Gamma", publisher=publishers[8], status=Book.Status.DRAFT)
+    response = stark_client.get(LIST, {"publisher": chosen.pk, "status": "draft", "page": "1"})
+    assert titles(response) == ["Alpha"]
+    html = response.content.decode()
+    row = html.split('data-option="publisher"', 1)[1].split("</form>", 1)[0]
+    assert '<form method="get" class="form-inline stark-filter-select">' in row
+    assert "<a " not in row  # no link per choice
+    # The other filters ride along as hidden inputs; the page number and the option itself do not.
+    assert '<input type="hidden" name="status" value="draft">' in row
+    assert 'name="page"' not in row and 'type="hidden" name="publisher"' not in row
+    assert f'<option value="{chosen.pk}" selected>house 07</option>' in row
+    assert '<option value="" >' not in row and '<option value="">All</option>' in row
+    assert "&lt;b&gt;bold&lt;/b&gt;" in row and "<b>bold" not in row
+    assert row.count("<option ") == 1 + Publisher.objects.count()
+    # Choosing "All" in the drop-down sends publisher= (empty), which shows every publisher's rows.
+    assert titles(stark_client.get(LIST, {"publisher": "", "status": "draft"})) == ["Alpha", "Gamma"]
+
+
+def test_an_option_at_max_links_choices_stays_a_row_of_links(stark_client):
+    for n in range(30):
+        PublisherFactory(name=f"house {n:02d}")
+    html = stark_client.get(LIST).content.decode()
+    row = html.split('data-option="publisher"', 1)[1].split("</div>", 1)[0]
+    assert "stark-filter-select" not in row and row.count("<a ") == 31  # "All" and 30 publishers

@@ -46,3 +46,35 @@ def test_select_related_loads_the_choices_with_their_relation_in_one_query():
         bound = option.bind(Chapter, RequestFactory().get("/"))
     assert [text for _value, _lookup, text in bound.choices] == [f"book {n} / publisher {n}" for n in range(3)]
     assert len(queries) == 1
+
+
+def test_text_field_reads_a_relations_choices_as_pairs_in_one_query_without_instances():
+    books = [BookFactory(title=f"book {n}") for n in range(3)]
+    option = Option("book", text_field="title", text_func=lambda pair: f"#{pair[0]} {pair[1]}")
+    with CaptureQueriesContext(connection) as queries:
+        bound = option.bind(Chapter, RequestFactory().get("/", {"book": books[1].pk}))
+    assert len(queries) == 1 and "`title`" in queries[0]["sql"].replace('"', "`")
+    assert [(value, text) for value, _lookup, text in bound.choices] == [
+        (str(book.pk), f"#{book.pk} book {n}") for n, book in enumerate(books)
+    ]
+    assert bound.selected == [str(books[1].pk)]
+    chapter = Chapter.objects.create(book=books[1], title="one")
+    Chapter.objects.create(book=books[2], title="two")
+    assert list(bound.filter(Chapter.objects.all())) == [chapter]
+
+
+def test_a_multi_option_above_max_links_is_a_multiple_select_with_every_chosen_value_selected():
+    option = Option("status", is_multi=True, max_links=1)
+    bound = bind(option, {"status": ["draft", "published"], "q": "x", "page": "3"})
+    assert bound.kind == "select" and bound.links == []
+    assert bound.hidden == [("q", "x")]
+    html = str(bound.options_html)
+    assert '<option value="draft" selected>' in html and '<option value="published" selected>' in html
+    assert '<option value="" >' not in html and '<option value="">' in html
+
+
+def test_a_default_option_as_a_drop_down_selects_its_default_and_offers_all_as_the_empty_value():
+    bound = bind(DefaultOption("status", default="draft", max_links=1), {})
+    assert bound.kind == "select"
+    html = str(bound.options_html)
+    assert '<option value="draft" selected>' in html and '<option value="">' in html

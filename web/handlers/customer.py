@@ -20,13 +20,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
+from stark.html import format_cell_html
 from stark.search import BoundOption, DateRangeOption, Option
 from stark.utils import cached_reverse, check_permission, nested_url
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
-from web.handlers.figure_filters import PaymentStatusOption, claimed_option, signed_option
-from web.models import Customer, Department
+from web.handlers.figure_filters import PaymentStatusOption, claimed_option, consultant_option, signed_option
+from web.models import Customer
 from web.search import customer_search
 from web.selectors.customers import (
     CUSTOMER_SCOPE,
@@ -65,7 +66,7 @@ def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: st
         url = cached_reverse(request, url_name, kwargs=kwargs)
     except NoReverseMatch:  # a page another area has not built (yet)
         return ""
-    return format_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
+    return format_cell_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
 
 
 def report_batch(
@@ -493,7 +494,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         display_record,
     ]
     search_group = [
-        Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
+        consultant_option(),
         Option("status"),
         Option("source", is_multi=True),
         # Issue 12: the manager's funnel links each week's entered, claimed and signed customers here.

@@ -18,9 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from stark.html import format_cell_html
 from stark.utils import (
     FILTER_PARAM,
     cached_reverse,
@@ -50,7 +50,7 @@ def customer_link(request: HttpRequest, url_name: str, customer: Customer, pk_kw
     except NoReverseMatch:
         return str(customer)
     # The customer page is a page of the same list: it carries the list's state for its way back.
-    return format_html('<a href="{}">{}</a>', url_with_state(url, FILTER_PARAM, list_state(request)), customer)
+    return format_cell_html('<a href="{}">{}</a>', url_with_state(url, FILTER_PARAM, list_state(request)), customer)
 
 
 def _choice_label(choices: type, value: str) -> str:

@@ -8,7 +8,10 @@ list of exactly the rows it counts).
 * :class:`PaymentStatusOption`: ``?payment=pending|confirmed|rejected``, the customers with a
   payment application of that status made by the user of the list (the consultant's own).
 
-Both filter the list's scoped queryset with ``pk IN (subquery)``, so they narrow what the user may
+* :func:`consultant_option`: the consultant row of the manager's lists, read as ``(id, name)``
+  pairs (a big school has thousands of consultants: a drop-down, not a model instance each).
+
+The first two filter the list's scoped queryset with ``pk IN (subquery)``, so they narrow what the user may
 see and never widen it; the dashboard's figure counts the same rows (``web.selectors.dashboards``).
 """
 
@@ -16,13 +19,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from stark.search import BoundDateRange, BoundOption, DateRangeOption, Option
-from web.models import CustomerEvent, PaymentRecord
+from web.models import CustomerEvent, Department, PaymentRecord
 from web.selectors.customers import local_day_start
 
 
@@ -123,3 +127,12 @@ def signed_option() -> EventDateRangeOption:
 
 def claimed_option() -> EventDateRangeOption:
     return EventDateRangeOption("claimed", CLAIMED_KINDS, _("Claimed or assigned on"))
+
+
+def consultant_option() -> Option:
+    """Filter by consultant: every member of a sales department, shown as ``UserInfo.__str__`` does."""
+    return Option(
+        "consultant",
+        db_condition={"depart__kind": Department.Kind.SALES},
+        text_field=Coalesce(NullIf("name", Value("")), "username"),
+    )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler
 from stark.search import DateRangeOption, Option
-from web.models import Department
+from web.handlers.figure_filters import consultant_option
 from web.selectors.customers import CONSULT_RECORD_AUTHOR_SCOPE, consult_records_team, customers_entered
 from web.selectors.teaching import STUDENT_SCOPE, scope_through, talk_records_in_scope
 
@@ -69,7 +69,7 @@ class TeamConsultRecordHandler(_ReadOnlyList):
     list_display = ["date", "consultant", "customer", "note"]
     list_select_related = ["consultant", "customer"]
     search_group = [
-        Option("consultant", db_condition={"depart__kind": Department.Kind.SALES}),
+        consultant_option(),
         DateRangeOption("date"),
     ]
     order_list = ["-date", "-id"]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ConsultRecordFactory, CustomerFactory
+from tests.factories import ConsultRecordFactory, CustomerFactory, UserFactory
 from tests.permissions import grant_permissions
 from tests.web.customers_support import CONSULTANT_PERMISSIONS, MANAGER_PERMISSIONS, make_consultant, messages_of
 from web.fields import pinyin_sort_key
@@ -125,3 +125,50 @@ def test_a_consultant_can_neither_reassign_nor_read_the_follow_ups_here(client, 
     assert client.post(REASSIGN, {"pk": [customer.pk], "consultant": target.pk}).status_code == 403
     customer.refresh_from_db()
     assert customer.consultant == leaving
+
+
+def consultant_filter(html: str) -> str:
+    return html.split('data-option="consultant"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_consultant_filter_offers_each_sales_member_by_name_or_user_name(client, manager, leaving, target):
+    nameless = make_consultant("nameless_consultant", name="")
+    UserFactory(username="teacher_x", name="班主任X")  # not in a sales department
+    CustomerFactory(consultant=leaving, name="甲")
+    CustomerFactory(consultant=target, name="乙")
+    row = consultant_filter(client.get(LIST).content.decode())
+    assert "离职顾问" in row and "接手顾问" in row and "nameless_consultant" in row
+    assert "班主任X" not in row
+    assert f"consultant={nameless.pk}" in row
+    response = client.get(LIST, {"consultant": leaving.pk})
+    assert "甲" in response.content.decode().split("<tbody>", 1)[1]
+    assert "乙" not in response.content.decode().split("<tbody>", 1)[1]
+
+
+def test_a_school_with_many_consultants_gets_a_drop_down_that_keeps_the_other_filters(client, manager, leaving):
+    for n in range(40):
+        make_consultant(f"extra{n}", name=f"顾问{n:02d}")
+    CustomerFactory(consultant=leaving, name="甲", status=Customer.Status.UNSIGNED)
+    CustomerFactory(consultant=leaving, name="乙", status=Customer.Status.SIGNED)
+    response = client.get(LIST, {"consultant": leaving.pk, "status": Customer.Status.SIGNED})
+    html = response.content.decode()
+    row = html.split('data-option="consultant"', 1)[1].split("</form>", 1)[0]
+    assert "<select " in row and "<a " not in row
+    assert f'<option value="{leaving.pk}" selected>离职顾问</option>' in row
+    assert f'<input type="hidden" name="status" value="{Customer.Status.SIGNED}">' in row
+    body = html.split("<tbody>", 1)[1]
+    assert "乙" in body and "甲" not in body
+
+
+def test_the_all_customers_list_reads_the_consultant_choices_in_one_query_whatever_their_number(
+    client, manager, django_assert_max_num_queries
+):
+    for n in range(5):
+        make_consultant(f"few{n}")
+    client.get(LIST)
+    with django_assert_max_num_queries(40) as few:
+        client.get(LIST)
+    for n in range(60):
+        make_consultant(f"many{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(LIST)

@@ -1,0 +1,49 @@
+"""HTML built per row or per cell: Django's escaping, without its per-call cost.
+
+Django's ``conditional_escape`` (and so ``format_html``) checks every argument for lazy
+translation objects through ``keep_lazy`` before escaping it: about 3 µs per call, and a list page
+makes several hundred such calls (its cells, its row links, a filter's 2,000 consultants). Here a
+plain ``str`` goes straight to ``html.escape``, which is exactly what Django's ``escape`` does with
+it; anything else (``SafeString``, lazy text, numbers, None) takes Django's own
+``conditional_escape``. The output is character for character Django's; tests/stark/test_html.py
+compares them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+
+def _escaped(value: object) -> str:
+    return html.escape(value) if value.__class__ is str else conditional_escape(value)
+
+
+def escape_text(value: object) -> SafeString:
+    """``conditional_escape(value)``: a ``str`` escaped, safe HTML kept as it is."""
+    return SafeString(_escaped(value))
+
+
+def format_cell_html(format_string: str, *args: object) -> SafeString:
+    """``format_html(format_string, *args)``: each argument escaped unless it is safe HTML."""
+    return SafeString(format_string.format(*[_escaped(arg) for arg in args]))
+
+
+def join_html(parts: Iterable[object], separator: str = "") -> SafeString:
+    """The parts joined by ``separator`` (markup of the caller), each escaped unless safe HTML."""
+    return SafeString(separator.join([_escaped(part) for part in parts]))
+
+
+def format_html_rows(format_string: str, rows: Iterable[Iterable[object]]) -> SafeString:
+    """``format_html_join("", format_string, rows)``: one formatted piece per row of arguments."""
+    return SafeString("".join([format_string.format(*[_escaped(arg) for arg in args]) for args in rows]))
+
+
+def table_rows_html(rows: Iterable[Iterable[object]]) -> SafeString:
+    """``<tr><td>…</td>…</tr>`` for each row of cells, each cell escaped unless safe HTML."""
+    return SafeString(
+        "".join(["<tr>" + "".join(["<td>" + _escaped(cell) + "</td>" for cell in row]) + "</tr>" for row in rows])
+    )
