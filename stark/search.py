@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -24,6 +24,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from stark.html import format_cell_html, format_html_rows
+from stark.utils import clean_pks
+
+#: Longest text searched for in a big option's search box (``Option.bind_search``).
+MAX_FIND_LENGTH = 50
 
 #: Lookups a ``search_list`` entry may end with; a bare field name means ``icontains``.
 TEXT_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith"}
@@ -94,6 +98,19 @@ class FilterLink:
 
 
 @dataclass
+class OptionSearch:
+    """The search box of a relation with more choices than links (``kind == "search"``)."""
+
+    param: str  # the URL parameter of the typed text, ``<field>_find``
+    term: str
+    #: More choices match ``term`` than are shown (type more of it).
+    more: bool
+    #: How many matches are shown.
+    found: int = 0
+    hidden: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class BoundOption:
     """An option evaluated for one request: its choices, the valid selected values, its links."""
 
@@ -107,10 +124,16 @@ class BoundOption:
     links: list[FilterLink] = field(default_factory=list)
     #: For the drop-down (``kind == "select"``): the other parameters, kept as hidden inputs.
     hidden: list[tuple[str, str]] = field(default_factory=list)
+    #: For a relation with more choices than ``max_links`` read by ``text_field``: its search box.
+    #: ``choices`` then holds only the selected values and the ones matching the typed text.
+    search: OptionSearch | None = None
 
     @property
     def kind(self) -> str:
-        """``"links"`` (a row of buttons) or, above the option's ``max_links`` choices, ``"select"``."""
+        """``"links"`` (a row of buttons); above the option's ``max_links`` choices ``"search"`` (a
+        relation read by ``text_field``: a search box, then links to the matches) or ``"select"``."""
+        if self.search is not None:
+            return "search"
         return "select" if len(self.choices) > self.option.max_links else "links"
 
     def filter(self, queryset: QuerySet) -> QuerySet:
@@ -177,6 +200,11 @@ class BoundOption:
     def build_links(self, query: QueryDict) -> None:
         base = query.copy()
         base.pop("page", None)
+        if self.search is not None:
+            # The search form keeps this option's value (a new search is not a new choice yet);
+            # the links to the matches drop the typed text.
+            base.pop(self.search.param, None)
+            self.search.hidden = [(key, value) for key, values in base.lists() for value in values]
         base.pop(self.name, None)
         if self.kind == "select":
             # One form instead of a link per choice: the other filters ride along as hidden inputs.
@@ -259,6 +287,20 @@ class Option:
         except FieldDoesNotExist as exc:
             raise ImproperlyConfigured(f"search_group: {model.__name__} has no field {self.field!r}.") from exc
 
+    def related_choices(self, model_field: models.Field, request: HttpRequest, *args, **kwargs) -> QuerySet:
+        """The related rows a relation option offers: ``limit_choices_to`` and ``db_condition`` applied."""
+        related = model_field.related_model._default_manager.select_related(*self.select_related)
+        related = related.complex_filter(model_field.get_limit_choices_to())
+        return related.filter(self.get_db_condition(request, *args, **kwargs))
+
+    def text_pairs(self, related: QuerySet, containing: str = "") -> QuerySet:
+        """``(pk, text)`` of each related row, the text being ``text_field`` (and containing ``containing``)."""
+        text = F(self.text_field) if isinstance(self.text_field, str) else self.text_field
+        related = related.annotate(stark_option_text=text)
+        if containing:
+            related = related.filter(stark_option_text__icontains=containing)
+        return related.values_list("pk", "stark_option_text")
+
     def get_items(self, model_field: models.Field, request: HttpRequest, *args, **kwargs) -> list[tuple[Any, Any]]:
         """``(item, lookup value)`` pairs this option offers."""
         if model_field.choices:
@@ -266,12 +308,9 @@ class Option:
         if isinstance(model_field, models.BooleanField):
             return [((True, _("Yes")), True), ((False, _("No")), False)]
         if model_field.is_relation and (model_field.many_to_many or model_field.many_to_one):
-            related = model_field.related_model._default_manager.select_related(*self.select_related)
-            related = related.complex_filter(model_field.get_limit_choices_to())
-            related = related.filter(self.get_db_condition(request, *args, **kwargs))
+            related = self.related_choices(model_field, request, *args, **kwargs)
             if self.text_field is not None:
-                pairs = related.values_list("pk", self.text_field)
-                return [((pk, text), pk) for pk, text in pairs]
+                return [((pk, text), pk) for pk, text in self.text_pairs(related)]
             return [(obj, obj.pk) for obj in related]
         raise ImproperlyConfigured(
             f"search_group: Option({self.field!r}) needs a field with choices, a boolean, a FK or a M2M; "
@@ -280,8 +319,37 @@ class Option:
 
     def bind(self, model: type[models.Model], request: HttpRequest, *args, **kwargs) -> BoundOption:
         model_field = self.get_model_field(model)
+        if self.text_field is not None and model_field.is_relation and self.value_func is None:
+            related = self.related_choices(model_field, request, *args, **kwargs)
+            first = list(self.text_pairs(related)[: self.max_links + 1])
+            if len(first) > self.max_links:
+                return self.bind_search(model_field, related, request)
+            return self.bound(model_field, request, [((pk, text), pk) for pk, text in first])
+        return self.bound(model_field, request, self.get_items(model_field, request, *args, **kwargs))
+
+    def bind_search(self, model_field: models.Field, related: QuerySet, request: HttpRequest) -> BoundOption:
+        """A relation with more than ``max_links`` choices: only the selected ones and the ones
+        whose text contains what was typed in its search box (``?<field>_find=``) are read, at
+        most ``max_links`` of those; a school's 2,000 consultants are never all loaded."""
+        param = f"{self.field}_find"
+        term = request.GET.get(param, "").strip()[:MAX_FIND_LENGTH]
+        wanted = clean_pks(model_field.related_model, dict.fromkeys(request.GET.getlist(self.field)))
+        if not self.is_multi:
+            wanted = wanted[:1]
+        chosen = list(self.text_pairs(related.filter(pk__in=wanted))) if wanted else []
+        matches = list(self.text_pairs(related, containing=term)[: self.max_links + 1]) if term else []
+        more = len(matches) > self.max_links
+        pairs = dict(chosen)
+        for pk, text in matches[: self.max_links]:
+            pairs.setdefault(pk, text)
+        bound = self.bound(model_field, request, [((pk, text), pk) for pk, text in pairs.items()])
+        bound.search = OptionSearch(param, term, more, found=min(len(matches), self.max_links))
+        return bound
+
+    def bound(self, model_field: models.Field, request: HttpRequest, items: list[tuple[Any, Any]]) -> BoundOption:
+        """The option bound to ``items`` (``(item, lookup value)`` pairs) and the valid values of the URL."""
         choices = []
-        for item, lookup_value in self.get_items(model_field, request, *args, **kwargs):
+        for item, lookup_value in items:
             if self.value_func:
                 lookup_value = self.value_func(item)
             text = self.text_func(item) if self.text_func else (str(item[1]) if isinstance(item, tuple) else str(item))

@@ -5,8 +5,9 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from stark.pagination import bounded_exact_count
+from stark.pagination import bounded_exact_count, capped_count
 from tests.stark.factories import BookFactory, PublisherFactory
 from tests.stark.testapp.models import Book
 from tests.stark.testapp.stark import BookHandler
@@ -171,3 +172,11 @@ def test_a_page_past_the_cap_near_the_end_knows_the_exact_total(stark_client, bo
     assert page_numbers(response) == ["1", "2", "3", "4", "5", "6"]
     # Past the last row the plain count still finds the last page.
     assert shown_pks(stark_client.get(LIST, {"page": 7})) == sorted(books)[50:]
+
+
+@pytest.mark.parametrize("empty", [lambda: Book.objects.none(), lambda: Book.objects.filter(pk__in=[])])
+def test_the_capped_count_of_a_queryset_that_cannot_match_is_zero_without_a_query(books, empty):
+    with CaptureQueriesContext(connection) as queries:
+        assert capped_count(empty(), 46) == 0
+    assert len(queries) == 0
+    assert capped_count(Book.objects.all(), 46) == 46 and capped_count(Book.objects.all(), 100) == 57

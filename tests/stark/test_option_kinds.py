@@ -78,3 +78,47 @@ def test_a_default_option_as_a_drop_down_selects_its_default_and_offers_all_as_t
     assert bound.kind == "select"
     html = str(bound.options_html)
     assert '<option value="draft" selected>' in html and '<option value="">' in html
+
+
+def test_a_relation_above_max_links_is_a_search_box_that_reads_only_the_chosen_and_the_matches():
+    books = [BookFactory(title=f"Dune {n}") for n in range(3)] + [
+        BookFactory(title="Emma"),
+        BookFactory(title="DUNE X"),
+    ]
+    option = Option("book", text_field="title", max_links=2)
+    with CaptureQueriesContext(connection) as queries:
+        bound = option.bind(Chapter, RequestFactory().get("/", {"book": books[3].pk}))
+    assert bound.kind == "search" and bound.search.term == ""
+    assert [text for _value, _lookup, text in bound.choices] == ["Emma"]  # only the chosen one
+    assert bound.selected == [str(books[3].pk)]
+    assert len(queries) == 2  # max_links + 1 rows to see it is big, then the chosen one
+
+    found = option.bind(Chapter, RequestFactory().get("/", {"book_find": "dune", "page": "4", "q": "x"}))
+    assert found.search.more and found.search.found == 2  # four titles contain "dune" in any case
+    assert len(found.choices) == 2 and all("dune" in text.lower() for _v, _l, text in found.choices)
+    found.build_links(RequestFactory().get("/", {"book_find": "dune", "page": "4", "q": "x"}).GET)
+    assert found.search.hidden == [("q", "x")]
+    assert all("book_find" not in link.url and "page=" not in link.url for link in found.links)
+    assert found.links[1].url == f"?q=x&book={found.choices[0][0]}"
+
+
+def test_a_search_option_ignores_a_value_that_is_not_one_of_its_choices():
+    books = [BookFactory(title=f"book {n}") for n in range(4)]
+    option = Option("book", text_field="title", max_links=2, db_condition={"title__in": ["book 0", "book 1", "book 2"]})
+    for value in (str(books[3].pk), "junk", "-5", "99999999999999999999999"):
+        bound = option.bind(Chapter, RequestFactory().get("/", {"book": value}))
+        assert bound.kind == "search" and bound.selected == [] and bound.choices == []
+    chosen = option.bind(Chapter, RequestFactory().get("/", {"book": [books[1].pk, books[2].pk]}))
+    assert chosen.selected == [str(books[1].pk)]  # a single-choice option keeps the first
+    mine = Chapter.objects.create(book=books[1], title="one")
+    Chapter.objects.create(book=books[2], title="two")
+    assert list(chosen.filter(Chapter.objects.all())) == [mine]
+
+
+def test_a_search_that_matches_nothing_says_so_and_keeps_the_chosen_value():
+    books = [BookFactory(title=f"book {n}") for n in range(3)]
+    bound = Option("book", text_field="title", max_links=2).bind(
+        Chapter, RequestFactory().get("/", {"book": books[0].pk, "book_find": "zzz"})
+    )
+    assert bound.search.found == 0 and not bound.search.more
+    assert bound.selected == [str(books[0].pk)]

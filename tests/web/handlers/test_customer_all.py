@@ -1,5 +1,7 @@
 """The sales manager's all-customers list: reassignment (multi_reassign) and read-only follow-ups."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -145,19 +147,27 @@ def test_the_consultant_filter_offers_each_sales_member_by_name_or_user_name(cli
     assert "乙" not in response.content.decode().split("<tbody>", 1)[1]
 
 
-def test_a_school_with_many_consultants_gets_a_drop_down_that_keeps_the_other_filters(client, manager, leaving):
+def test_a_school_with_many_consultants_finds_one_by_name_and_keeps_the_other_filters(client, manager, leaving):
     for n in range(40):
         make_consultant(f"extra{n}", name=f"顾问{n:02d}")
     CustomerFactory(consultant=leaving, name="甲", status=Customer.Status.UNSIGNED)
     CustomerFactory(consultant=leaving, name="乙", status=Customer.Status.SIGNED)
-    response = client.get(LIST, {"consultant": leaving.pk, "status": Customer.Status.SIGNED})
-    html = response.content.decode()
-    row = html.split('data-option="consultant"', 1)[1].split("</form>", 1)[0]
-    assert "<select " in row and "<a " not in row
-    assert f'<option value="{leaving.pk}" selected>离职顾问</option>' in row
+    signed = {"status": Customer.Status.SIGNED}
+    html = client.get(LIST, signed).content.decode()
+    row = consultant_filter(html)
+    assert 'name="consultant_find"' in row and "顾问07" not in row  # no link per consultant
     assert f'<input type="hidden" name="status" value="{Customer.Status.SIGNED}">' in row
-    body = html.split("<tbody>", 1)[1]
-    assert "乙" in body and "甲" not in body
+
+    row = consultant_filter(client.get(LIST, {**signed, "consultant_find": "离职"}).content.decode())
+    link = re.search(r'<a href="([^"]+)"[^>]*>离职顾问</a>', row).group(1).replace("&amp;", "&")
+    assert "consultant_find" not in link and f"consultant={leaving.pk}" in link
+    body = client.get(LIST + link).content.decode()
+    assert "乙" in body.split("<tbody>", 1)[1] and "甲" not in body.split("<tbody>", 1)[1]
+    assert re.search(r'class="[^"]*active"[^>]*>离职顾问</a>', consultant_filter(body))  # shown as chosen
+
+    more = consultant_filter(client.get(LIST, {"consultant_find": "顾问"}).content.decode())
+    assert more.count("<a ") == 31  # "All" and the first 30 of 41 matches
+    assert "type more of the name" in more
 
 
 def test_the_all_customers_list_reads_the_consultant_choices_in_one_query_whatever_their_number(
