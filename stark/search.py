@@ -237,10 +237,12 @@ class Option:
     ``text_field`` (a field name or an expression of the related model) reads a relation's choices
     as ``(pk, text)`` pairs with one ``values_list`` instead of model instances, and ``text_func``
     then receives those pairs: a school's 2,000 consultants cost ~2,000 instances otherwise.
-    Above ``max_links`` choices the option is shown as a drop-down list instead of a row of links.
+    Above ``max_links`` choices the option is not a row of links: a relation read by ``text_field``
+    becomes a search box (``bind_search``: only the chosen rows and those matching the typed text
+    are read), anything else a drop-down list.
     """
 
-    #: More choices than this are shown as a drop-down list (a row of 2,000 buttons helps nobody).
+    #: More choices than this are a search box or a drop-down list (a row of 2,000 buttons helps nobody).
     max_links = 30
 
     def __init__(

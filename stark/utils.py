@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, QueryDict
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
 
@@ -83,6 +83,17 @@ def cached_reverse(request: HttpRequest, viewname: str, args: tuple = (), kwargs
         pieces = re.split(f"({_MARKER // 1000}\\d{{3}})", url)
         parts = cache[key] = [int(piece) - _MARKER if index % 2 else piece for index, piece in enumerate(pieces)]
     return "".join(str(numbers[part]) if part.__class__ is int else part for part in parts)
+
+
+def permitted_url(request: HttpRequest, viewname: str, kwargs: dict | None = None) -> str | None:
+    """The URL of ``viewname`` (``cached_reverse``) when the permission hook lets the user open it;
+    None when it does not, or when the site has no such URL (a page another area has not built)."""
+    if not check_permission(request, viewname):
+        return None
+    try:
+        return cached_reverse(request, viewname, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
 
 
 def clean_query_string(raw: str) -> str:

@@ -233,6 +233,22 @@ def test_every_operations_figure_links_to_exactly_its_customers(client, school):
     assert "qq" not in page.lower().split("<tbody")[1].split("</tbody>")[0]  # no contact columns
 
 
+def test_operations_find_an_entered_customer_by_part_of_the_name_but_not_by_a_contact(client):
+    ops = UserFactory(username="ops_x")
+    grant_permissions(ops, ENTERED)
+    CustomerFactory(name="欧阳娜娜", qq="55566677")
+    CustomerFactory(name="张三", qq="12312312", consultant=make_consultant("holder"))
+    client.force_login(ops)
+
+    def names(q: str) -> list[str]:
+        body = client.get(reverse(ENTERED), {"q": q}).content.decode().split("<tbody>", 1)[1].split("</tbody>")[0]
+        return re.findall(r"<td>([^<]+)</td>", body)[:1]
+
+    assert names("阳娜") == ["欧阳娜娜"]
+    assert names("张") == ["张三"]  # held by a consultant or not, it was entered
+    assert names("55566677") == []  # a contact the list does not show is not searched
+
+
 def test_every_manager_follow_up_figure_links_to_exactly_its_follow_ups(client, school):
     """The load table's "follow-ups this week": the team list of the consultant's, since Monday."""
     manager, consultant = school["manager"], school["consultant"]

@@ -14,7 +14,7 @@ from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler, action
 from stark.html import format_cell_html
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import cached_reverse, check_permission, nested_url
+from stark.utils import nested_url, permitted_url
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
@@ -60,11 +60,8 @@ from web.services.reassign import customer_reassign
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
     """A link to the nested page ``url_name`` (a customer's follow-ups, payments) when it exists and
     the permission hook allows it, carrying the list's state for the way back; else nothing."""
-    if not check_permission(request, url_name):
-        return ""
-    try:
-        url = cached_reverse(request, url_name, kwargs=kwargs)
-    except NoReverseMatch:  # a page another area has not built (yet)
+    url = permitted_url(request, url_name, kwargs)
+    if url is None:
         return ""
     return format_cell_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
 

@@ -17,17 +17,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from stark.html import format_cell_html
 from stark.utils import (
     FILTER_PARAM,
-    cached_reverse,
-    check_permission,
     list_state,
     nested_url,
     origin_query,
+    permitted_url,
     url_with_state,
 )
 from web.models import Customer, CustomerEvent, PaymentRecord
@@ -43,11 +41,8 @@ DETAIL_TEMPLATE = "web/customer_detail.html"
 
 def customer_link(request: HttpRequest, url_name: str, customer: Customer, pk_kwarg: str = "pk") -> str:
     """The customer's name, linked to their page when the user may open it; else the plain name."""
-    if not check_permission(request, url_name):
-        return str(customer)
-    try:
-        url = cached_reverse(request, url_name, kwargs={pk_kwarg: customer.pk})
-    except NoReverseMatch:
+    url = permitted_url(request, url_name, {pk_kwarg: customer.pk})
+    if url is None:
         return str(customer)
     # The customer page is a page of the same list: it carries the list's state for its way back.
     return format_cell_html('<a href="{}">{}</a>', url_with_state(url, FILTER_PARAM, list_state(request)), customer)
@@ -184,11 +179,8 @@ def customer_page(
 def _optional_url(request: HttpRequest, url_name: str, *, nested: bool, **kwargs) -> str | None:
     """The URL when the user may open it, carrying the list's state for the way back: in ``_parent``
     for a nested page (follow-ups, payments), in ``_filter`` for a page of the same list (edit)."""
-    if not check_permission(request, url_name):
-        return None
-    try:
-        url = reverse(url_name, kwargs=kwargs)
-    except NoReverseMatch:
+    url = permitted_url(request, url_name, kwargs)
+    if url is None:
         return None
     # The customers list's state this page came with (never the page's own, its timeline page).
     state = origin_query(request, nested=False)

@@ -3,6 +3,7 @@
 * :class:`EnteredCustomerHandler` (``stark:web_customer_entered_list``): every customer by entry
   date and source, for operations: the name, source, date, status and whether the customer is
   still in the public pool; nothing a consultant wrote (follow-ups, payments) nor the contacts.
+  Found by any part of the name (not by a contact, which the list does not show).
 * :class:`ClassTalkRecordHandler` (``stark:web_talkrecord_classes_list``): the talk records of the
   students in the class teacher's data scope (their classes), by date.
 * :class:`TeamConsultRecordHandler` (``stark:web_consultrecord_team_list``): the follow-ups written
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from stark.handlers import StarkHandler
 from stark.search import DateRangeOption, Option
 from web.handlers.figure_filters import consultant_option
+from web.search import customer_search
 from web.selectors.customers import CONSULT_RECORD_AUTHOR_SCOPE, consult_records_team, customers_entered
 from web.selectors.teaching import STUDENT_SCOPE, scope_through, talk_records_in_scope
 
@@ -42,6 +44,9 @@ class EnteredCustomerHandler(_ReadOnlyList):
         return gettext("Yes") if obj.consultant_id is None else gettext("No")
 
     list_display = ["name", "source", "date", "status", display_pool]
+    #: Any part of the name, through the customer search index (no contact: the list shows none).
+    search_list = ["name"]
+    search_backend = customer_search
     search_group = [Option("source", is_multi=True), Option("status"), DateRangeOption("date")]
     order_list = ["-date", "-id"]
     list_title = _("Customers entered")
