@@ -323,10 +323,11 @@ class Option:
         model_field = self.get_model_field(model)
         if self.text_field is not None and model_field.is_relation and self.value_func is None:
             related = self.related_choices(model_field, request, *args, **kwargs)
-            first = list(self.text_pairs(related)[: self.max_links + 1])
-            if len(first) > self.max_links:
+            # Is it big? Asked without ORDER BY: sorting 2,000 joined consultants to keep 31 cost
+            # ten times the question (2.8 against 0.27 ms on MariaDB).
+            if len(related.order_by().values_list("pk")[: self.max_links + 1]) > self.max_links:
                 return self.bind_search(model_field, related, request)
-            return self.bound(model_field, request, [((pk, text), pk) for pk, text in first])
+            return self.bound(model_field, request, [((pk, text), pk) for pk, text in self.text_pairs(related)])
         return self.bound(model_field, request, self.get_items(model_field, request, *args, **kwargs))
 
     def bind_search(self, model_field: models.Field, related: QuerySet, request: HttpRequest) -> BoundOption:
