@@ -196,6 +196,8 @@ class ChangeList:
             count_cap=self.hook("get_count_cap"),
             want_exact=self.request.GET.get("count") == "exact",
             exact_count_timeout=self.handler.exact_count_timeout,
+            # The page's rows by pk: still within the parent and the data scope, not searched again.
+            rows_queryset=self.with_related(self.scoped_queryset, field_columns),
         )
 
     @cached_property

@@ -121,8 +121,14 @@ class StarkPaginator(Paginator):
         window: int = 3,
         want_exact: bool = False,
         exact_count_timeout: float = 2.0,
+        rows_queryset: QuerySet | None = None,
     ) -> None:
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        #: Where the page's rows are read from by their pks (default: ``object_list``). The list
+        #: passes its scoped rows with their joins, without the search and the filters: those
+        #: chose the pks already, and a name search's condition (up to 5,000 candidate ids and a
+        #: LIKE per word) would be compiled and evaluated a second time for 20 known rows.
+        self.rows_queryset = rows_queryset
         self.count_cap = count_cap
         self.window = window
         self.want_exact = want_exact
@@ -192,7 +198,8 @@ class StarkPaginator(Paginator):
         else:
             pks = list(dict.fromkeys(queryset.values_list("pk", flat=True)[bottom:top]))
         position = {pk: index for index, pk in enumerate(pks)}
-        rows = sorted(queryset.filter(pk__in=pks), key=lambda obj: position[obj.pk])
+        source = queryset if self.rows_queryset is None else self.rows_queryset.order_by()
+        rows = sorted(source.filter(pk__in=pks), key=lambda obj: position[obj.pk])
         return self._get_page(rows, number, self)
 
 

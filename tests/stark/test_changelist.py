@@ -1,5 +1,6 @@
 """The per-request list object: each step of the list pipeline runs once per request."""
 
+import re
 from collections import Counter
 from functools import cached_property
 
@@ -8,7 +9,7 @@ from django.contrib.messages import get_messages
 
 from stark.changelist import ChangeList
 from stark.sites import site
-from tests.stark.factories import BookFactory, PublisherFactory
+from tests.stark.factories import BookFactory, ChapterFactory, PublisherFactory
 from tests.stark.testapp.models import Book
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,28 @@ def test_malformed_ticked_ids_are_dropped_and_reported(stark_client):
     assert Book.objects.get(pk=book.pk).status == "archived"
     texts = [str(message) for message in get_messages(response.wsgi_request)]
     assert "2 selected rows were not valid rows and were ignored." in texts
+
+
+def _row_queries(captured) -> list[str]:
+    """The queries that read a page's full rows by their pks (the deferred join's second query)."""
+    return [q["sql"] for q in captured if "summary" in q["sql"] and " IN (" in q["sql"] and "COUNT(" not in q["sql"]]
+
+
+def test_the_pages_rows_are_read_by_pk_within_the_scope_without_searching_again(
+    stark_client, django_assert_max_num_queries
+):
+    alpha, _beta = BookFactory(title="Alpha story"), BookFactory(title="Beta")
+    with django_assert_max_num_queries(30) as captured:
+        response = stark_client.get("/stark/testapp/book/list/", {"q": "alpha"})
+    assert [alpha.pk] == [int(pk) for pk in re.findall(r'name="pk" value="(\d+)"', response.content.decode())]
+    rows = _row_queries(captured.captured_queries)
+    assert rows and all("LIKE" not in sql.upper() for sql in rows), rows
+
+    book = BookFactory()
+    ChapterFactory(book=book, title="one")
+    ChapterFactory(title="elsewhere")
+    with django_assert_max_num_queries(30) as nested:
+        html = stark_client.get(f"/stark/testapp/chapter/{book.pk}/list/").content.decode()
+    assert "one" in html and "elsewhere" not in html
+    chapter_rows = [q["sql"] for q in nested.captured_queries if "testapp_chapter" in q["sql"] and " IN (" in q["sql"]]
+    assert chapter_rows and all(f'book_id" = {book.pk}' in sql.replace("`", '"') for sql in chapter_rows[-1:])
