@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 from stark.display import html_converter
 from stark.html import escape_text, table_rows_html
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
-from stark.utils import PostedPks, posted_pks
+from stark.utils import PostedPks, hidden_fields, posted_pks
 
 if TYPE_CHECKING:
     from django.core.paginator import Page
@@ -275,7 +275,7 @@ class ChangeList:
         link_query.pop("page", None)
         link_query.pop("count", None)  # an exact count is asked for one page at a time
         # A new search keeps the filters and the sort, and starts again from page 1.
-        hidden_for_search = [(k, v) for k, values in link_query.lists() if k != "q" for v in values]
+        hidden_for_search = hidden_fields(link_query, "q")
         base_context = self.hook("get_context")
         return {
             **base_context,

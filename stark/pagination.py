@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
+from stark.utils import hidden_fields
+
 #: MariaDB's "Query execution was interrupted (max_statement_time exceeded)" and MySQL's
 #: "maximum statement execution time exceeded".
 _TIMEOUT_ERRORS = {1969, 3024}
@@ -279,7 +281,7 @@ def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
     return PageNavigation(
         previous_url=url(page.number - 1) if page.has_previous() else None,
         next_url=url(page.number + 1) if page.has_next() else None,
-        hidden=[(key, value) for key, values in query.lists() if key != "page" for value in values],
+        hidden=hidden_fields(query, "page"),
         number=page.number,
         # With a capped count ("10,000+") the last page is not known: the box has no maximum.
         last=None if getattr(page.paginator, "is_capped", False) else page.paginator.num_pages,

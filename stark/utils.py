@@ -96,6 +96,12 @@ def permitted_url(request: HttpRequest, viewname: str, kwargs: dict | None = Non
         return None
 
 
+def hidden_fields(query: QueryDict, *drop: str) -> list[tuple[str, str]]:
+    """``query``'s parameters but ``drop`` as ``(name, value)`` pairs, one per value of a repeated
+    one: the hidden inputs of a GET form that keeps the rest of a list's state."""
+    return [(key, value) for key, values in query.lists() if key not in drop for value in values]
+
+
 def clean_query_string(raw: str) -> str:
     """Re-encode a query string so only well-formed key=value pairs survive."""
     return QueryDict(raw).urlencode()
