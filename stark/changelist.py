@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from stark.display import html_converter
 from stark.html import escape_text, table_rows_html
 from stark.pagination import StarkPaginator, exact_count_url, get_page, page_links, page_navigation
+from stark.positions import GroupCounts
 from stark.utils import PostedPks, hidden_fields, posted_pks
 
 if TYPE_CHECKING:
@@ -198,7 +199,20 @@ class ChangeList:
             exact_count_timeout=self.handler.exact_count_timeout,
             # The page's rows by pk: still within the parent and the data scope, not searched again.
             rows_queryset=self.with_related(self.scoped_queryset, field_columns),
+            group_counts=self.group_counts,
         )
+
+    @cached_property
+    def group_counts(self) -> GroupCounts | None:
+        """The handler's rows per value of the order's first key (``get_group_counts``), while the
+        list shows what they count: every row of its scope (no search, no filter) in its default
+        order. None otherwise, and when the handler keeps no such counts."""
+        if self.queryset is not self.scoped_queryset or self.request.GET.get("o"):
+            return None  # a search or a filter narrowed the rows, or a column's sort reorders them
+        counts = self.hook("get_group_counts")
+        if counts is None or self.ordering[0] != counts.order_key:
+            return None
+        return counts
 
     @cached_property
     def page(self) -> Page:

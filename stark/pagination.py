@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
+from stark.positions import GroupCounts
 from stark.utils import hidden_fields
 
 #: MariaDB's "Query execution was interrupted (max_statement_time exceeded)" and MySQL's
@@ -107,6 +108,10 @@ class StarkPaginator(Paginator):
     ``count_floor`` says "at least this many" and the pages up to the requested one plus ``window``
     (and one more) exist. ``want_exact`` asks for the exact count anyway, bounded by
     ``exact_count_timeout`` seconds (``exact_timed_out`` when it took longer).
+
+    Group counts (``group_counts``, ``stark.positions``): the rows per value of the order's first
+    key, kept by the application. They give the exact count, and a page starts in the group its
+    first row lies in instead of walking every row before it.
     """
 
     #: Pages starting before this offset are read the plain way (one query); 0: every page deferred.
@@ -124,6 +129,7 @@ class StarkPaginator(Paginator):
         want_exact: bool = False,
         exact_count_timeout: float = 2.0,
         rows_queryset: QuerySet | None = None,
+        group_counts: GroupCounts | None = None,
     ) -> None:
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         #: Where the page's rows are read from by their pks (default: ``object_list``). The list
@@ -131,6 +137,9 @@ class StarkPaginator(Paginator):
         #: chose the pks already, and a name search's condition (up to 5,000 candidate ids and a
         #: LIKE per word) would be compiled and evaluated a second time for 20 known rows.
         self.rows_queryset = rows_queryset
+        #: The rows per value of the order's first key (``stark.positions``): the exact count, and
+        #: deep pages that start in their group instead of walking every row before them.
+        self.group_counts = group_counts
         self.count_cap = count_cap
         self.window = window
         self.want_exact = want_exact
@@ -146,6 +155,8 @@ class StarkPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
+        if self.group_counts is not None:
+            return self.group_counts.total
         if self.count_cap is None or not isinstance(queryset, QuerySet) or queryset.query.combinator:
             return super().count
         if self.want_exact:
@@ -195,8 +206,15 @@ class StarkPaginator(Paginator):
         if plain or bottom < self.deferred_offset:
             return self._get_page(queryset[bottom:top], number, self)
         read = self._page_pks
+        located = self.group_counts.locate(bottom) if self.group_counts is not None else None
         if read is not None and read[0] == bottom:
             pks = list(dict.fromkeys(read[1]))  # read with the count (_count_from_the_page)
+        elif located is not None:
+            # From the group the page starts in: the rows of the groups before it are not walked.
+            condition, skip = located
+            pks = list(
+                dict.fromkeys(queryset.filter(condition).values_list("pk", flat=True)[skip : skip + top - bottom])
+            )
         else:
             pks = list(dict.fromkeys(queryset.values_list("pk", flat=True)[bottom:top]))
         position = {pk: index for index, pk in enumerate(pks)}

@@ -715,3 +715,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PublicPoolDay(models.Model):
+    """How many customers of the public pool entered on each day, as rows of +1 and -1.
+
+    Not business data: database triggers on the customer table (migration 0012) add a row in the
+    same transaction as every write that puts a customer into the public pool or takes one out
+    (creation, claim, assignment, return, deletion, a change of the entry date; through the ORM,
+    bulk inserts and raw SQL alike). Page 20,000 of the public pool then starts from the day its
+    first row lies in instead of walking 400,000 index entries (``web.selectors.public_pool_days``).
+
+    Rows are only ever inserted by the triggers, so concurrent claims never wait for one another
+    here and a Galera cluster sees no conflicting writes; ``compact_public_pool_days`` now and
+    then replaces the rows of each day by their sum.
+    """
+
+    date = models.DateField(_("entered"))
+    delta = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("public pool day")
+        verbose_name_plural = _("public pool days")
+        indexes = [
+            # The sums per day are read from this index alone, newest day first.
+            models.Index(fields=["date", "delta"], name="public_pool_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.delta:+d}"

@@ -34,6 +34,7 @@ from web.demo.customers import COMPANIES, GIVEN_NAMES, MAJORS, SALARIES, SCHOOLS
 from web.fields import pinyin_sort_key
 from web.models import ClassList, ConsultRecord, Course, Customer, Department, PaymentRecord, Student, UserInfo
 from web.search import CUSTOMER_SEARCH_FIELDS
+from web.services.public_pool_days import compact_public_pool_days
 
 #: Why finance sent an application back (the big school's rejected applications).
 REJECT_REASONS = ["金额与合同不符", "缺少付款凭证", "班级已满，请改报下一期", "重复提交"]
@@ -533,6 +534,9 @@ def seed_school(
         if bulk is not None:
             bulk.close()
             stats.phases["indexes"] = time.perf_counter() - started - sum(stats.phases.values())
+    # The customer table's triggers wrote a PublicPoolDay row per public customer: one per day now.
+    compact_public_pool_days()
+    stats.phases["pool days"] = time.perf_counter() - started - sum(stats.phases.values())
     if connection.vendor == "mysql" and not connection.in_atomic_block:
         # Fresh statistics for the optimizer. ANALYZE TABLE commits implicitly: never inside a
         # caller's transaction (a test's, or one meant to roll the seeding back).

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.html import format_cell_html
+from stark.positions import GroupCounts
 from stark.search import BoundOption, DateRangeOption, Option
 from stark.utils import nested_url, permitted_url
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
@@ -40,6 +41,7 @@ from web.selectors.customers import (
     customers_due,
     customers_private,
     customers_public,
+    public_pool_days,
 )
 from web.services.customers import (
     ClaimResult,
@@ -54,6 +56,7 @@ from web.services.customers import (
     private_pool_cap,
     reclaim_cooldown_days,
 )
+from web.services.public_pool_days import COMPACT_AFTER_ROWS, compact_public_pool_days
 from web.services.reassign import customer_reassign
 
 
@@ -180,6 +183,16 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
 
     #: No delete page: customers leave the public pool by being claimed.
     pages = ("list", "add", "change")
+
+    def get_group_counts(self, request: HttpRequest, *args, **kwargs) -> GroupCounts | None:
+        """The public pool per entry day (``PublicPoolDay``, kept by triggers): the list's exact
+        count, and page 20,000 read from its day on. Only for the whole pool (no data scope)."""
+        if self.get_parent(request) is not None or self.get_scope_filter(request, self.get_scope(request)):
+            return None
+        days, stored = public_pool_days()
+        if stored - len(days) > COMPACT_AFTER_ROWS:
+            compact_public_pool_days()  # a bulk import's rows, summed per day for the next page
+        return GroupCounts("date", descending=True, counts=days)
 
     def extra_urls(self) -> list:
         return [

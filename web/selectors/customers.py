@@ -7,11 +7,11 @@ these querysets, so an id outside the user's allowed set is simply not found (40
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, UserInfo
+from web.models import ConsultRecord, Customer, CustomerEvent, Department, PaymentRecord, PublicPoolDay, UserInfo
 
 #: What the data scopes mean for a customer (stark's ``scope_lookups``): its consultant, and the
 #: consultant's department.
@@ -41,6 +41,20 @@ def customer_scope_condition(*, user: UserInfo, scope: str) -> Q | None:
 def customers_public() -> QuerySet[Customer]:
     """The public pool (公户): customers nobody holds."""
     return Customer.objects.filter(consultant__isnull=True)
+
+
+def public_pool_days() -> tuple[list[tuple[datetime.date, int]], int]:
+    """The public pool's customers per entry day, newest day first, and how many rows of
+    ``PublicPoolDay`` held them (more rows than days: ``compact_public_pool_days`` can sum them)."""
+    rows = (
+        PublicPoolDay.objects.values_list("date").annotate(customers=Sum("delta"), rows=Count("pk")).order_by("-date")
+    )
+    days, stored = [], 0
+    for day, customers, day_rows in rows:
+        stored += day_rows
+        if customers:
+            days.append((day, customers))
+    return days, stored
 
 
 def customers_private(*, consultant: UserInfo) -> QuerySet[Customer]:

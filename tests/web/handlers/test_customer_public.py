@@ -1,5 +1,7 @@
 """The public pool pages: list, search, add/change by operations, claim, assign, read-only follow-ups."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -345,3 +347,31 @@ def test_ticked_rows_are_claimed_in_the_order_of_the_list(client, consultant1, s
     login(client, consultant1).post(CLAIM, {"pk": [second.pk, first.pk]})
     assert Customer.objects.get(pk=second.pk).consultant == consultant1
     assert Customer.objects.get(pk=first.pk).consultant is None
+
+
+def test_the_whole_pool_is_counted_exactly_from_its_days_and_pages_cross_days_in_order(
+    client, consultant1, consultant2, monkeypatch
+):
+    """Above the capped count's threshold the public pool still says exactly how many customers
+    it holds (PublicPoolDay), and each page starts in its day: the pages put together are the
+    pool in its order, newest day first."""
+    import datetime
+
+    from web.handlers.customer import PublicCustomerHandler
+
+    monkeypatch.setattr(PublicCustomerHandler, "count_cap", 15)
+    for offset, count in enumerate([7, 0, 12, 1, 9, 15]):
+        bulk_customers(count, prefix=str(offset + 1), date=datetime.date(2026, 10, 1) + datetime.timedelta(days=offset))
+    bulk_customers(5, consultant=consultant2, prefix="0")  # private: neither counted nor shown
+    expected = list(Customer.objects.filter(consultant=None).order_by("-date", "-id").values_list("pk", flat=True))
+    client.force_login(consultant1)
+
+    seen = []
+    for page in (1, 2, 3):
+        html = client.get(LIST, {"page": page}).content.decode()
+        assert "44 rows in total" in html and "Count exactly" not in html
+        seen += [int(pk) for pk in re.findall(r'name="pk" value="(\d+)"', html)]
+    assert seen == expected
+
+    filtered = client.get(LIST, {"gender": "male"}).content.decode()  # filtered: the capped count
+    assert "rows in total" in filtered and "44 rows" not in filtered
