@@ -169,8 +169,12 @@ class ChangeList:
         """The filtered rows in the list's order (what the user sees first comes first)."""
         return self.queryset.order_by(*self.ordering)
 
-    def with_related(self, queryset: QuerySet, fields: list) -> QuerySet:
-        """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant."""
+    def with_related(self, queryset: QuerySet, fields: list, *, prefetch_many: bool = True) -> QuerySet:
+        """Load FK columns with a join and M2M columns with one prefetch, so queries stay constant.
+
+        ``prefetch_many=False`` leaves out the forward many-to-many field columns that
+        ``many_texts`` reads instead (the page's rows); an export prefetches them.
+        """
         select = list(self.handler.list_select_related)
         prefetch = list(self.handler.list_prefetch_related)
         for entry in fields:
@@ -178,7 +182,8 @@ class ChangeList:
                 continue
             model_field = self.opts.get_field(entry)
             if model_field.many_to_many:
-                prefetch.append(entry)
+                if prefetch_many or entry not in self.many_columns:
+                    prefetch.append(entry)
             elif model_field.is_relation and model_field.concrete:
                 select.append(entry)
         if select:
@@ -187,18 +192,51 @@ class ChangeList:
             queryset = queryset.prefetch_related(*dict.fromkeys(prefetch))
         return queryset
 
+    @cached_property
+    def many_columns(self) -> list[str]:
+        """The field columns of forward many-to-many fields that the page reads as text
+        (``many_texts``); not those the handler prefetches itself (``list_prefetch_related``)."""
+        names = []
+        for column in self.columns:
+            if column.field_name is None or column.field_name in self.handler.list_prefetch_related:
+                continue
+            model_field = self.opts.get_field(column.field_name)
+            if isinstance(model_field, models.ManyToManyField) and not model_field.remote_field.hidden:
+                names.append(column.field_name)
+        return names
+
+    @cached_property
+    def many_texts(self) -> dict[str, dict[Any, str]]:
+        """``{field: {row pk: "Python, Linux"}}`` for the page's rows and each of ``many_columns``.
+
+        One query per column, like a prefetch, but of the related rows alone, each annotated with
+        the row it belongs to: a prefetch also builds a related manager and a cached queryset
+        per row and matches the rows up in Python, about 0.7 ms of a twenty-row page.
+        """
+        pks = [obj.pk for obj in self.page]
+        texts: dict[str, dict[Any, str]] = {}
+        for name in self.many_columns:
+            model_field = self.opts.get_field(name)
+            owner = model_field.related_query_name()
+            related = model_field.remote_field.model._default_manager.filter(**{f"{owner}__in": pks})
+            per_row: dict[Any, list[str]] = {}
+            for item in related.annotate(_stark_row=models.F(owner)):
+                per_row.setdefault(item._stark_row, []).append(str(item))
+            texts[name] = {pk: ", ".join(items) for pk, items in per_row.items()}
+        return texts
+
     # ------------------------------------------------------------------ the page
     @cached_property
     def paginator(self) -> StarkPaginator:
         field_columns = [column.field_name for column in self.columns if column.field_name]
         return StarkPaginator(
-            self.with_related(self.ordered_queryset, field_columns),
+            self.with_related(self.ordered_queryset, field_columns, prefetch_many=False),
             self.hook("get_per_page"),
             count_cap=self.hook("get_count_cap"),
             want_exact=self.request.GET.get("count") == "exact",
             exact_count_timeout=self.handler.exact_count_timeout,
             # The page's rows by pk: still within the parent and the data scope, not searched again.
-            rows_queryset=self.with_related(self.scoped_queryset, field_columns),
+            rows_queryset=self.with_related(self.scoped_queryset, field_columns, prefetch_many=False),
             group_counts=self.group_counts,
         )
 
@@ -223,11 +261,16 @@ class ChangeList:
         """One function per column giving a row's cell HTML (field columns: ``html_converter``)."""
         renderers = []
         for column in self.columns:
-            if column.display is None:
+            if column.field_name in self.many_columns:
+                renderers.append(functools.partial(self._many_cell, column.field_name))
+            elif column.display is None:
                 renderers.append(html_converter(self.opts.get_field(column.field_name)))
             else:
                 renderers.append(functools.partial(self._display_cell, column.display))
         return renderers
+
+    def _many_cell(self, name: str, obj: models.Model) -> SafeString:
+        return escape_text(self.many_texts[name].get(obj.pk, ""))
 
     def _display_cell(self, display: Callable, obj: models.Model) -> SafeString:
         return escape_text(display(self.request, obj, False, *self.args, **self.kwargs))

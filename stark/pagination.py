@@ -203,7 +203,11 @@ class StarkPaginator(Paginator):
         queryset = self.object_list
         # A list, a union or a sliced queryset cannot be filtered by pk again: read it the plain way.
         plain = not isinstance(queryset, QuerySet) or queryset.query.combinator or queryset.query.is_sliced
-        if plain or bottom < self.deferred_offset:
+        # The first page of a list without joins in one query: there are no rows to skip, and no
+        # join whose order MySQL could get wrong (the ids query and the rows query compile and run
+        # the same conditions for 20 rows, ~0.3 ms of a small page).
+        first_without_joins = bottom == 0 and not queryset.query.select_related
+        if plain or bottom < self.deferred_offset or first_without_joins:
             return self._get_page(queryset[bottom:top], number, self)
         read = self._page_pks
         located = self.group_counts.locate(bottom) if self.group_counts is not None else None

@@ -326,15 +326,20 @@ def test_display_function_with_order_field_is_sortable(stark_client):
 
 
 @pytest.mark.parametrize("rows", [10, 100])
-def test_plain_list_costs_a_count_the_page_pks_and_its_rows(
+def test_plain_list_costs_a_count_and_its_page_then_pks_and_rows_further_on(
     stark_client, django_assert_max_num_queries, monkeypatch, rows
 ):
-    for _ in range(rows):
+    for _ in range(rows + 1):
         PublisherFactory()
     monkeypatch.setattr(site.get_handler(Publisher), "per_page", rows)
     with django_assert_max_num_queries(8) as captured:
         response = stark_client.get("/stark/testapp/publisher/list/")
     assert response.content.decode().count("<tr>") == rows + 1
+    # Page 1 without FK columns: the rows at once; page 2: its pks, then those rows.
+    assert len([q for q in captured.captured_queries if "testapp_" in q["sql"]]) == 2
+    with django_assert_max_num_queries(8) as captured:
+        response = stark_client.get("/stark/testapp/publisher/list/", {"page": 2})
+    assert response.content.decode().count("<tr>") == 2
     assert len([q for q in captured.captured_queries if "testapp_" in q["sql"]]) == 3
 
 
@@ -388,3 +393,23 @@ def test_an_option_at_max_links_choices_stays_a_row_of_links(stark_client):
     html = stark_client.get(LIST).content.decode()
     row = html.split('data-option="publisher"', 1)[1].split("</div>", 1)[0]
     assert "stark-filter-select" not in row and row.count("<a ") == 31  # "All" and 30 publishers
+
+
+def test_many_to_many_cells_show_each_rows_related_rows_in_their_order_from_one_query(stark_client):
+    zeta, alpha = TagFactory(name="zeta"), TagFactory(name="alpha")  # Tag orders by id: zeta first
+    BookFactory(title="Both").tags.add(alpha, zeta)
+    BookFactory(title="One").tags.add(alpha)
+    BookFactory(title="None")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stark_client.get(LIST)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as captured:
+        html = stark_client.get(LIST, {"o": "title"}).content.decode()
+
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr")[1:]
+    assert [re.search(r"<td>(Both|None|One)</td>", row).group(1) for row in rows] == ["Both", "None", "One"]
+    assert "<td>zeta, alpha</td>" in rows[0]
+    assert "alpha" not in rows[1] and "zeta" not in rows[1]
+    assert "<td>alpha</td>" in rows[2]
+    assert len([q for q in captured if "testapp_book_tags" in q["sql"]]) == 1  # the filter row reads tags too
