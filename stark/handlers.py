@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.http import urlencode
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +53,7 @@ from stark.utils import (
     clean_query_string,
     list_state,
     origin_query,
+    row_text,
     safe_local_url,
 )
 
@@ -498,7 +499,7 @@ class StarkHandler:
         return format_cell_html(
             '<input type="checkbox" name="pk" value="{}" class="stark-check" aria-label="{}">',
             obj.pk,
-            gettext("Select this row"),
+            row_text(request, gettext_noop("Select this row")),
         )
 
     def display_edit(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
@@ -507,7 +508,9 @@ class StarkHandler:
         url = self.reverse_change_url(request, obj.pk, *args, **kwargs)
         if url is None:
             return ""
-        return format_cell_html('<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, gettext("Edit"))
+        return format_cell_html(
+            '<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, row_text(request, gettext_noop("Edit"))
+        )
 
     def display_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -516,7 +519,9 @@ class StarkHandler:
         if url is None:
             return ""
         return format_cell_html(
-            '<a href="{}" class="text-danger" title="{}"><i class="fa fa-trash"></i></a>', url, gettext("Delete")
+            '<a href="{}" class="text-danger" title="{}"><i class="fa fa-trash"></i></a>',
+            url,
+            row_text(request, gettext_noop("Delete")),
         )
 
     def display_edit_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:

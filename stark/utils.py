@@ -12,6 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 
 def check_permission(request: HttpRequest, url_name: str) -> bool:
@@ -83,6 +84,18 @@ def cached_reverse(request: HttpRequest, viewname: str, args: tuple = (), kwargs
         pieces = re.split(f"({_MARKER // 1000}\\d{{3}})", url)
         parts = cache[key] = [int(piece) - _MARKER if index % 2 else piece for index, piece in enumerate(pieces)]
     return "".join(str(numbers[part]) if part.__class__ is int else part for part in parts)
+
+
+def row_text(request: HttpRequest, message: str) -> str:
+    """``gettext(message)``, translated once per request: a label every row of a list repeats (a
+    checkbox's, an edit link's) costs one trip through Django's translation machinery (~2.5 µs)
+    instead of twenty. Mark ``message`` with ``gettext_noop`` where it is written, so that
+    ``makemessages`` finds it."""
+    texts = request.__dict__.setdefault("_stark_row_texts", {})
+    text = texts.get(message)
+    if text is None:
+        text = texts[message] = gettext(message)
+    return text
 
 
 def permitted_url(request: HttpRequest, viewname: str, kwargs: dict | None = None) -> str | None:

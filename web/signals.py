@@ -2,10 +2,12 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from web.audit import audit_event
 from web.security import client_ip
+from web.services.public_pool_days import public_pool_days_clear_after_flush
 from web.services.sessions import session_forget, session_record_login
 
 
@@ -22,6 +24,12 @@ def _forget_session(sender, request, user, **kwargs) -> None:
         session_forget(session_key=request.session.session_key)
     if user is not None:
         audit_event(event="logout", actor=user, target=user, remote_addr=_address(request))
+
+
+@receiver(post_migrate, dispatch_uid="web.public_pool_days_after_flush")
+def _clear_public_pool_days(sender, using="default", **kwargs) -> None:
+    if sender.label == "web":
+        public_pool_days_clear_after_flush(using=using)
 
 
 def _address(request):

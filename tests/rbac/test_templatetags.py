@@ -5,6 +5,7 @@ import re
 import pytest
 from django.template import engines
 from django.test import RequestFactory
+from django.urls import path
 
 from rbac.models import Menu, Permission
 
@@ -152,3 +153,24 @@ def test_every_menu_group_shows_a_caret_so_a_folded_group_is_seen_to_fold(clerk_
     groups = sidebar.count('class="rbac-menu-group"')
     assert groups == 2 and sidebar.count("rbac-menu-caret") == groups
     assert 'class="menu-title d-block collapsed"' in sidebar  # the other group is folded, its caret says so
+
+
+def menu_page(request):  # the page of the URLconf below
+    raise AssertionError("never requested")
+
+
+urlpatterns = [path("elsewhere/", menu_page, name="rbac_menu_link_test")]
+
+
+def test_menu_links_are_worked_out_again_for_another_urlconf():
+    """Menu links are remembered per URL resolver: a new URLconf gives its own links."""
+    from django.test import override_settings
+
+    from rbac.services import access
+
+    entry = {"name": "rbac_menu_link_test", "url": "/typed/by/an/admin/"}
+    assert access.entry_href(entry) == "/typed/by/an/admin/"  # not a URL name here: the pattern
+    with override_settings(ROOT_URLCONF=__name__):
+        assert access.entry_href(entry) == "/elsewhere/"
+    assert access.entry_href(entry) == "/typed/by/an/admin/"
+    assert access.entry_href({"name": "nowhere", "url": "javascript:alert(1)"}) == "#"

@@ -6,6 +6,7 @@ Handlers stay thin: each page scopes its rows with a selector, and every write g
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -15,15 +16,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.handlers import StarkHandler, action
 from stark.html import format_cell_html
 from stark.positions import GroupCounts
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import nested_url, permitted_url
+from stark.utils import nested_url, permitted_url, row_text
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
 from web.handlers.customer_page import customer_link, customer_page
@@ -58,6 +58,8 @@ from web.services.customers import (
 )
 from web.services.public_pool_days import COMPACT_AFTER_ROWS, compact_public_pool_days
 from web.services.reassign import customer_reassign
+
+logger = logging.getLogger(__name__)
 
 
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
@@ -190,6 +192,11 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
         if self.get_parent(request) is not None or self.get_scope_filter(request, self.get_scope(request)):
             return None
         days, stored = public_pool_days()
+        if any(customers < 0 for _day, customers in days):
+            # Counts no write path can produce (rows deleted by hand): count the rows instead
+            # until ``manage.py public_pool_days --rebuild``.
+            logger.warning("public pool day counts are negative; run manage.py public_pool_days --rebuild")
+            return None
         if stored - len(days) > COMPACT_AFTER_ROWS:
             compact_public_pool_days()  # a bulk import's rows, summed per day for the next page
         return GroupCounts("date", descending=True, counts=days)
@@ -211,7 +218,9 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
         url = self.reverse_url(request, "record", pk=obj.pk)  # carries the list's state (_filter)
         if url is None:
             return ""
-        return format_html('<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, gettext("View"))
+        return format_cell_html(
+            '<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, row_text(request, gettext_noop("View"))
+        )
 
     list_display = [
         StarkHandler.display_checkbox,
@@ -363,14 +372,14 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     def display_records(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Follow-ups")
-        return _link(
-            request, "stark:web_consultrecord_list", {"customer_id": obj.pk}, gettext("Follow-ups"), "fa-comments-o"
-        )
+        text = row_text(request, gettext_noop("Follow-ups"))
+        return _link(request, "stark:web_consultrecord_list", {"customer_id": obj.pk}, text, "fa-comments-o")
 
     def display_payments(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Payments")
-        return _link(request, "stark:web_paymentrecord_list", {"customer_id": obj.pk}, gettext("Payments"), "fa-jpy")
+        text = row_text(request, gettext_noop("Payments"))
+        return _link(request, "stark:web_paymentrecord_list", {"customer_id": obj.pk}, text, "fa-jpy")
 
     list_display = [
         StarkHandler.display_checkbox,
@@ -480,7 +489,9 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
         url = self.reverse_url(request, "record", pk=obj.pk)
         if url is None:
             return ""
-        return format_html('<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, gettext("View"))
+        return format_cell_html(
+            '<a href="{}"><i class="fa fa-comments-o"></i> {}</a>', url, row_text(request, gettext_noop("View"))
+        )
 
     def display_name(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:

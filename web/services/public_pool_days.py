@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Count, Max, Sum
 
 from web.models import Customer, PublicPoolDay
@@ -71,6 +71,23 @@ def public_pool_days_differences() -> dict[datetime.date, tuple[int, int]]:
         for day in kept.keys() | actual.keys()
         if (kept.get(day) or 0) != actual.get(day, 0)
     }
+
+
+def public_pool_days_clear_after_flush(*, using: str = "default") -> int:
+    """Empty the table when no customer is left; returns the rows deleted.
+
+    ``manage.py flush`` (and each test that flushes the database) empties every table with
+    ``DELETE FROM``, in no set order: when the customers go after the day counts, the delete
+    trigger writes a -1 row per public customer into the emptied table. With no customer, no day
+    holds any. Called after every flush and migrate (``post_migrate``).
+    """
+    connection = connections[using]
+    if PublicPoolDay._meta.db_table not in connection.introspection.table_names():
+        return 0  # migrated back to before the table
+    if Customer.objects.using(using).exists():
+        return 0
+    deleted, _by_model = PublicPoolDay.objects.using(using).all().delete()
+    return deleted
 
 
 @transaction.atomic

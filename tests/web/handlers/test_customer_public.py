@@ -375,3 +375,19 @@ def test_the_whole_pool_is_counted_exactly_from_its_days_and_pages_cross_days_in
 
     filtered = client.get(LIST, {"gender": "male"}).content.decode()  # filtered: the capped count
     assert "rows in total" in filtered and "44 rows" not in filtered
+
+
+def test_day_counts_broken_by_hand_are_not_trusted(client, consultant1):
+    """Negative counts (rows deleted by hand) make the list count its rows itself."""
+    import datetime
+
+    from web.models import PublicPoolDay
+
+    bulk_customers(3, date=datetime.date(2026, 10, 1))
+    PublicPoolDay.objects.create(date=datetime.date(2026, 9, 1), delta=-2)
+    client.force_login(consultant1)
+
+    html = client.get(LIST).content.decode()
+
+    assert "3 rows in total" in html
+    assert len(re.findall(r'name="pk" value="(\d+)"', html)) == 3

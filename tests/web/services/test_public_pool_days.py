@@ -16,6 +16,7 @@ from web.selectors.customers import public_pool_days
 from web.services.customers import customer_claim, customer_release
 from web.services.public_pool_days import (
     compact_public_pool_days,
+    public_pool_days_clear_after_flush,
     public_pool_days_differences,
     rebuild_public_pool_days,
 )
@@ -144,6 +145,32 @@ def test_the_command_finds_a_wrong_count_and_rebuild_repairs_it(capsys):
     assert rebuild_public_pool_days() == 1
     call_command("public_pool_days", "--compact", "--check")
     assert_matches_the_pool()
+
+
+def test_emptying_the_day_counts_before_the_customers_leaves_nothing_behind_after_a_flush():
+    """A flush deletes the tables in no set order; customers deleted after the day counts make
+    the delete trigger write -1 rows, which the post-flush clean-up removes."""
+    bulk_customers(3, date=DAY)
+    PublicPoolDay.objects.all().delete()
+    Customer.objects.all().delete()
+    assert kept() == {DAY: -3}
+
+    assert public_pool_days_clear_after_flush() == 3
+    assert not PublicPoolDay.objects.exists()
+
+
+def test_the_clean_up_keeps_the_counts_while_customers_exist():
+    bulk_customers(2, date=DAY)
+    assert public_pool_days_clear_after_flush() == 0
+    assert kept() == {DAY: 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_flush_leaves_no_day_counts():
+    bulk_customers(4, date=DAY)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Customer.objects.exists()
+    assert not PublicPoolDay.objects.exists()
 
 
 @pytest.mark.mysql_only
