@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -196,9 +197,13 @@ class ChangeList:
     def many_columns(self) -> list[str]:
         """The field columns of forward many-to-many fields that the page reads as text
         (``many_texts``); not those the handler prefetches itself (``list_prefetch_related``)."""
+        prefetched = {
+            (lookup.prefetch_to if isinstance(lookup, models.Prefetch) else lookup).split(LOOKUP_SEP)[0]
+            for lookup in self.handler.list_prefetch_related
+        }
         names = []
         for column in self.columns:
-            if column.field_name is None or column.field_name in self.handler.list_prefetch_related:
+            if column.field_name is None or column.field_name in prefetched:
                 continue
             model_field = self.opts.get_field(column.field_name)
             if isinstance(model_field, models.ManyToManyField) and not model_field.remote_field.hidden:
@@ -217,7 +222,8 @@ class ChangeList:
         texts: dict[str, dict[Any, str]] = {}
         for name in self.many_columns:
             model_field = self.opts.get_field(name)
-            owner = model_field.related_query_name()
+            # By the owner's pk, also when the link points at another unique field (``to_field``).
+            owner = f"{model_field.related_query_name()}__pk"
             related = model_field.remote_field.model._default_manager.filter(**{f"{owner}__in": pks})
             per_row: dict[Any, list[str]] = {}
             for item in related.annotate(_stark_row=models.F(owner)):

@@ -26,15 +26,18 @@ from django.db.models import Q
 class GroupCounts:
     """The rows of a list per value of the first key of its order, in the list's order.
 
-    ``field`` is that key (``"date"``), ``descending`` its direction (``-date``), ``counts`` the
-    ``(value, rows)`` pairs in the order the list shows them (newest day first for ``-date``);
-    values without rows may be left out.
+    ``field`` is that key (``"date"``, a column without NULLs), ``descending`` its direction
+    (``-date``), ``counts`` the ``(value, rows)`` pairs in the order the list shows them (newest
+    day first for ``-date``); values without rows may be left out.
     """
 
     def __init__(self, field: str, descending: bool, counts: Iterable[tuple[Any, int]]) -> None:
         self.field = field
         self.descending = descending
         self.counts = [(value, rows) for value, rows in counts if rows > 0]
+        if any(value is None for value, _rows in self.counts):
+            # NULLs sort first or last depending on the database, and ``__lte=None`` is no lookup.
+            raise ValueError(f"GroupCounts({field!r}): the first key of the order must not be NULL")
         #: ``ends[i]``: the rows of the first ``i + 1`` values.
         self.ends = list(accumulate(rows for _value, rows in self.counts))
 

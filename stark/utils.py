@@ -12,7 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def check_permission(request: HttpRequest, url_name: str) -> bool:
@@ -92,9 +92,10 @@ def row_text(request: HttpRequest, message: str) -> str:
     instead of twenty. Mark ``message`` with ``gettext_noop`` where it is written, so that
     ``makemessages`` finds it."""
     texts = request.__dict__.setdefault("_stark_row_texts", {})
-    text = texts.get(message)
+    key = (get_language(), message)
+    text = texts.get(key)
     if text is None:
-        text = texts[message] = gettext(message)
+        text = texts[key] = gettext(message)
     return text
 
 

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from web.audit import audit_event
 from web.security import client_ip
-from web.services.public_pool_days import public_pool_days_clear_after_flush
+from web.services.public_pool_days import public_pool_days_after_migrate
 from web.services.sessions import session_forget, session_record_login
 
 
@@ -29,7 +29,7 @@ def _forget_session(sender, request, user, **kwargs) -> None:
 @receiver(post_migrate, dispatch_uid="web.public_pool_days_after_flush")
 def _clear_public_pool_days(sender, using="default", **kwargs) -> None:
     if sender.label == "web":
-        public_pool_days_clear_after_flush(using=using)
+        public_pool_days_after_migrate(using=using)
 
 
 def _address(request):

@@ -108,3 +108,8 @@ def test_counts_of_another_order_are_ignored(stark_client, books_by_length, coun
 
     # The capped count (the cap, or the pages up to 1 + 3 ahead, and one more), not the counts' 45.
     assert "40+ rows" in stark_client.get(LIST).content.decode()
+
+
+def test_a_null_group_is_refused_with_a_message():
+    with pytest.raises(ValueError, match="must not be NULL"):
+        GroupCounts("published", descending=True, counts=[(None, 3), ("2026-01-01", 2)])

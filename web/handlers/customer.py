@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import DatabaseError, IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -198,7 +198,12 @@ class PublicCustomerHandler(CustomerImportMixin, CustomerColumns, StarkHandler):
             logger.warning("public pool day counts are negative; run manage.py public_pool_days --rebuild")
             return None
         if stored - len(days) > COMPACT_AFTER_ROWS:
-            compact_public_pool_days()  # a bulk import's rows, summed per day for the next page
+            # A bulk import's rows, summed per day for the next page. Not this page's business:
+            # if it fails (SQLite busy, say), the page is shown and the next one tries again.
+            try:
+                compact_public_pool_days()
+            except DatabaseError:
+                logger.exception("summing the public pool's day counts failed")
         return GroupCounts("date", descending=True, counts=days)
 
     def extra_urls(self) -> list:

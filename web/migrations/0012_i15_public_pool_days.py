@@ -2,41 +2,15 @@
 
 from django.db import migrations, models
 
-
-# The triggers that keep web_publicpoolday: one +1 row when a customer enters the public pool
-# (consultant_id IS NULL), one -1 row when one leaves it, on the day it entered the school.
-# "INSERT … SELECT … WHERE" rather than IF … END IF: one statement, the same in both dialects
-# apart from MariaDB's FROM DUAL.
-_LEAVES = "OLD.consultant_id IS NULL AND NOT (NEW.consultant_id IS NULL AND NEW.date = OLD.date)"
-_ENTERS = "NEW.consultant_id IS NULL AND NOT (OLD.consultant_id IS NULL AND NEW.date = OLD.date)"
-_TRIGGERS = {
-    "web_customer_public_day_insert": (
-        "AFTER INSERT",
-        "INSERT INTO web_publicpoolday (date, delta) SELECT NEW.date, 1{dual} WHERE NEW.consultant_id IS NULL",
-    ),
-    "web_customer_public_day_update": (
-        "AFTER UPDATE",
-        "INSERT INTO web_publicpoolday (date, delta) "
-        f"SELECT OLD.date, -1{{dual}} WHERE {_LEAVES} UNION ALL SELECT NEW.date, 1{{dual}} WHERE {_ENTERS}",
-    ),
-    "web_customer_public_day_delete": (
-        "AFTER DELETE",
-        "INSERT INTO web_publicpoolday (date, delta) SELECT OLD.date, -1{dual} WHERE OLD.consultant_id IS NULL",
-    ),
-}
+from web import public_pool_triggers
 
 
 def create_triggers(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor not in ("sqlite", "mysql"):
-        raise NotImplementedError(f"the public pool's day counts need triggers written for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for name, (when, body) in _TRIGGERS.items():
-            statement = body.format(dual=" FROM DUAL" if connection.vendor == "mysql" else "")
-            if connection.vendor == "sqlite":
-                cursor.execute(f"CREATE TRIGGER {name} {when} ON web_customer FOR EACH ROW BEGIN {statement}; END")
-            else:
-                cursor.execute(f"CREATE TRIGGER {name} {when} ON web_customer FOR EACH ROW {statement}")
+    # Run it with nothing writing customers (as every migration here): a customer written between
+    # the triggers and the count below would be counted twice (``manage.py public_pool_days``
+    # checks and repairs).
+    public_pool_triggers.create_triggers(schema_editor.connection)
+    with schema_editor.connection.cursor() as cursor:
         # The customers already there, one row per day.
         cursor.execute(
             "INSERT INTO web_publicpoolday (date, delta) SELECT date, COUNT(*) FROM web_customer "
@@ -45,9 +19,7 @@ def create_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        for name in _TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    public_pool_triggers.drop_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from web.services.public_pool_days import (
     compact_public_pool_days,
     public_pool_days_differences,
+    public_pool_triggers_missing,
     rebuild_public_pool_days,
 )
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         if compact:
             self.stdout.write(f"{compact_public_pool_days()} rows summed away")
         if check or not (compact or rebuild):
+            missing = public_pool_triggers_missing()
+            if missing:
+                raise CommandError(f"triggers missing on web_customer: {', '.join(missing)}; run manage.py migrate")
             wrong = public_pool_days_differences()
             if wrong:
                 shown = ", ".join(
