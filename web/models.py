@@ -720,7 +720,8 @@ class Notification(models.Model):
 class PublicPoolDay(models.Model):
     """How many customers of the public pool entered on each day, as rows of +1 and -1.
 
-    Not business data: database triggers on the customer table (migration 0012) add a row in the
+    Not business data: database triggers on the customer table (``web.public_pool_triggers``,
+    created by migration 0012 and checked after every migrate) add a row in the
     same transaction as every write that puts a customer into the public pool or takes one out
     (creation, claim, assignment, return, deletion, a change of the entry date; through the ORM,
     bulk inserts and raw SQL alike). Page 20,000 of the public pool then starts from the day its

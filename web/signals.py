@@ -26,8 +26,9 @@ def _forget_session(sender, request, user, **kwargs) -> None:
         audit_event(event="logout", actor=user, target=user, remote_addr=_address(request))
 
 
-@receiver(post_migrate, dispatch_uid="web.public_pool_days_after_flush")
-def _clear_public_pool_days(sender, using="default", **kwargs) -> None:
+@receiver(post_migrate, dispatch_uid="web.public_pool_days_after_migrate")
+def _keep_public_pool_days(sender, using="default", **kwargs) -> None:
+    # After migrate: the triggers are there; after flush: no count without customers.
     if sender.label == "web":
         public_pool_days_after_migrate(using=using)
 

@@ -43,12 +43,12 @@ def customers_public() -> QuerySet[Customer]:
     return Customer.objects.filter(consultant__isnull=True)
 
 
-def public_pool_days() -> tuple[list[tuple[datetime.date, int]], int]:
-    """The public pool's customers per entry day, newest day first, and how many rows of
-    ``PublicPoolDay`` held them (more rows than days: ``compact_public_pool_days`` can sum them)."""
-    rows = (
-        PublicPoolDay.objects.values_list("date").annotate(customers=Sum("delta"), rows=Count("pk")).order_by("-date")
-    )
+def public_pool_days(*, using: str | None = None) -> tuple[list[tuple[datetime.date, int]], int]:
+    """The public pool's customers per entry day, newest day first (days that sum to 0 left out),
+    and how many rows of ``PublicPoolDay`` held them (more rows than days:
+    ``compact_public_pool_days`` can sum them)."""
+    per_day = PublicPoolDay.objects.using(using).values_list("date")
+    rows = per_day.annotate(customers=Sum("delta"), rows=Count("pk")).order_by("-date")
     days, stored = [], 0
     for day, customers, day_rows in rows:
         stored += day_rows

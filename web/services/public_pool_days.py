@@ -10,10 +10,11 @@ import datetime
 from collections import Counter
 
 from django.db import DatabaseError, connections, router, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max
 
 from web import public_pool_triggers
 from web.models import Customer, PublicPoolDay
+from web.selectors.customers import public_pool_days
 from web.services.locks import is_retryable
 
 #: Rows beyond one per day that the list lets pile up before it sums them (a bulk import of
@@ -61,12 +62,12 @@ def _public_customers_per_day(using: str):
 def public_pool_days_differences(*, using: str = "default") -> dict[datetime.date, tuple[int, int]]:
     """``{day: (kept, actual)}`` for every day whose kept count differs from the public pool's
     customers entered that day; empty when the table is right."""
-    kept = dict(PublicPoolDay.objects.using(using).values_list("date").annotate(n=Sum("delta")).order_by())
+    kept = dict(public_pool_days(using=using)[0])
     actual = dict(_public_customers_per_day(using))
     return {
-        day: (kept.get(day) or 0, actual.get(day, 0))
+        day: (kept.get(day, 0), actual.get(day, 0))
         for day in kept.keys() | actual.keys()
-        if (kept.get(day) or 0) != actual.get(day, 0)
+        if kept.get(day, 0) != actual.get(day, 0)
     }
 
 
