@@ -123,6 +123,15 @@ def html_converter(field: models.Field) -> Callable[[models.Model], SafeString]:
     the Yes/No icons) is worked out here, once per list rather than once per cell: a page of
     twenty rows has a few hundred cells.
     """
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and not field.choices:
+        # The language once per column (each ``get_language()`` costs ~2.5 µs), not once per cell.
+        language, attname = translation.get_language(), field.attname
+
+        def date(obj: models.Model) -> SafeString:
+            value = getattr(obj, attname)
+            return escape_text("" if value is None else local_date_text(language, value))
+
+        return date
     numeric_or_date = models.DateField | models.DecimalField | models.FloatField | models.IntegerField
     if field.is_relation or (isinstance(field, numeric_or_date) and not field.choices):
         # Related rows' str() and local formats of dates and numbers: worked out per value.

@@ -8,13 +8,18 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from stark.html import format_cell_html, format_html_rows
 from stark.positions import GroupCounts
 from stark.utils import hidden_fields
 
@@ -308,3 +313,63 @@ def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
         # With a capped count ("10,000+") the last page is not known: the box has no maximum.
         last=None if getattr(page.paginator, "is_capped", False) else page.paginator.num_pages,
     )
+
+
+_CURRENT = SafeString(' aria-current="page"')
+_ELLIPSIS = SafeString('<li class="page-item disabled"><span class="page-link">…</span></li>')
+
+
+def pagination_html(links: list[PageLink], navigation: PageNavigation | None) -> SafeString:
+    """The page links, previous / next and the "go to page" box of ``stark/list.html``, as HTML.
+
+    Built here rather than by the template's loops and conditions: they cost ~0.2 ms a page, as
+    much as the page's own query. The context keeps ``page_links`` and ``page_nav`` for a
+    template that draws them its own way.
+    """
+    if not links:
+        return SafeString("")
+    parts = [format_cell_html('<nav aria-label="{}"><ul class="pagination pagination-sm mb-0">', gettext("Pages"))]
+    if navigation:
+        parts.append(_step_html(navigation.previous_url, gettext("Previous"), "prev"))
+    for link in links:
+        if link.number is None:
+            parts.append(_ELLIPSIS)
+        else:
+            parts.append(
+                format_cell_html(
+                    '<li class="page-item{}"><a class="page-link" href="{}"{}>{}</a></li>',
+                    " active" if link.is_current else "",
+                    link.url,
+                    _CURRENT if link.is_current else "",
+                    _number(link.number),
+                )
+            )
+    if navigation:
+        parts.append(_step_html(navigation.next_url, gettext("Next"), "next"))
+    parts.append(SafeString("</ul></nav>"))
+    if navigation:
+        parts.append(
+            format_cell_html(
+                '<form method="get" class="form-inline ml-2 stark-page-box">{}<input type="number" name="page"'
+                ' min="1"{} value="{}" class="form-control form-control-sm mr-1 stark-page-number"'
+                ' aria-label="{}"><button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
+                format_html_rows('<input type="hidden" name="{}" value="{}">', navigation.hidden),
+                format_cell_html(' max="{}"', _number(navigation.last)) if navigation.last else "",
+                _number(navigation.number),
+                gettext("Page number"),
+                gettext("Go"),
+            )
+        )
+    return SafeString("".join(parts))
+
+
+def _number(number: int) -> str:
+    # What ``{{ number }}`` shows; without thousand separators that is str(), which spares a
+    # language lookup (~5 µs) per link.
+    return formats.localize(number) if settings.USE_THOUSAND_SEPARATOR else str(number)
+
+
+def _step_html(url: str | None, text: str, rel: str) -> SafeString:
+    if url is None:
+        return format_cell_html('<li class="page-item disabled"><span class="page-link">{}</span></li>', text)
+    return format_cell_html('<li class="page-item"><a class="page-link" href="{}" rel="{}">{}</a></li>', url, rel, text)

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stark.html import format_cell_html, format_html_rows
@@ -110,6 +111,24 @@ class OptionSearch:
     hidden: list[tuple[str, str]] = field(default_factory=list)
 
 
+_MULTIPLE = SafeString(' multiple size="6"')
+
+
+def _hidden_inputs(pairs: Iterable[tuple[str, str]]) -> SafeString:
+    return format_html_rows('<input type="hidden" name="{}" value="{}">', pairs)
+
+
+def option_row_html(name: str, label: object, body: object) -> SafeString:
+    """One row of the combined search: the option's label, then ``body`` (safe HTML, or text to escape)."""
+    return format_cell_html(
+        '<div class="d-flex flex-wrap align-items-center py-1" data-option="{}">'
+        '<strong class="mr-2">{}:</strong>{}</div>',
+        name,
+        label,
+        body,
+    )
+
+
 @dataclass
 class BoundOption:
     """An option evaluated for one request: its choices, the valid selected values, its links."""
@@ -196,6 +215,58 @@ class BoundOption:
                 for url_value, _value, text in self.choices
             ),
         )
+
+    @property
+    def row_html(self) -> SafeString:
+        """The option's row of ``stark/list.html``: its label, then its links, its drop-down or its
+        search box (``kind``). Built here rather than by the template's conditions, for the reason
+        ``links_html`` is: eight options cost the template ~0.25 ms a page."""
+        kind = self.kind
+        if kind == "select":
+            body = format_cell_html(
+                '<form method="get" class="form-inline stark-filter-select">{}<select name="{}"'
+                ' class="form-control form-control-sm mr-2"{} aria-label="{}">{}</select>'
+                '<button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
+                _hidden_inputs(self.hidden),
+                self.name,
+                _MULTIPLE if self.option.is_multi else "",
+                self.label,
+                self.options_html,
+                gettext("Filter"),
+            )
+        elif kind == "search":
+            body = format_cell_html("{}{}{}", self._search_box_html(), self.links_html, self._search_note_html())
+        else:
+            body = self.links_html
+        return option_row_html(self.name, self.label, body)
+
+    def _search_box_html(self) -> SafeString:
+        search = self.search
+        find = gettext("Find a %(label)s") % {"label": self.label}
+        return format_cell_html(
+            '<form method="get" class="form-inline mr-2 stark-filter-search" role="search" aria-label="{}">{}'
+            '<input type="search" name="{}" value="{}" class="form-control form-control-sm mr-1" placeholder="{}"'
+            ' aria-label="{}"><button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
+            find,
+            _hidden_inputs(search.hidden),
+            search.param,
+            search.term,
+            gettext("Type part of the name"),
+            find,
+            gettext("Find"),
+        )
+
+    def _search_note_html(self) -> SafeString | str:
+        search = self.search
+        if not search.term:
+            return ""
+        if search.more:
+            note = gettext("The first %(count)s matches: type more of the name.") % {"count": search.found}
+        elif not search.found:
+            note = gettext("Nothing matches “%(term)s”.") % {"term": search.term}
+        else:
+            return ""
+        return format_cell_html('<span class="small text-muted">{}</span>', note)
 
     def build_links(self, query: QueryDict) -> None:
         base = query.copy()
@@ -442,6 +513,27 @@ class BoundDateRange:
         if self.end:
             queryset = queryset.filter(**{f"{self.name}__lt": _day_start(self.end + datetime.timedelta(days=1))})
         return queryset
+
+    @property
+    def row_html(self) -> SafeString:
+        """The from / to row of ``stark/list.html`` (see ``BoundOption.row_html``)."""
+        body = format_cell_html(
+            '<form method="get" class="form-inline">{}'
+            '<input type="date" class="form-control form-control-sm mr-1" name="{}" value="{}" aria-label="{}">'
+            '<span class="mr-1">–</span>'
+            '<input type="date" class="form-control form-control-sm mr-2" name="{}" value="{}" aria-label="{}">'
+            '<button type="submit" class="btn btn-sm btn-outline-primary mr-2">{}</button>{}</form>',
+            _hidden_inputs(self.hidden),
+            self.start_param,
+            self.start.isoformat() if self.start else "",
+            gettext("From"),
+            self.end_param,
+            self.end.isoformat() if self.end else "",
+            gettext("To"),
+            gettext("Filter"),
+            format_cell_html('<a href="{}">{}</a>', self.clear_url, gettext("All")) if self.start or self.end else "",
+        )
+        return option_row_html(self.name, self.label, body)
 
     def build_links(self, query: QueryDict) -> None:
         base = query.copy()

@@ -11,4 +11,10 @@ redis_only = pytest.mark.skipif(not REDIS_URL, reason="needs a Redis server: set
 
 
 def redis_caches() -> dict:
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    from django.conf import settings
+
+    # The project's other aliases (the layout's own memory) stay as they are.
+    return {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }

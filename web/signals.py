@@ -2,6 +2,8 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -47,3 +49,11 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
 @receiver(user_locked_out, dispatch_uid="web.audit_lockout")
 def _audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
     audit_event(event="lockout", target_repr=str(username or "")[:150], remote_addr=ip_address)
+
+
+@receiver(setting_changed, dispatch_uid="web.forget_layout_pieces")
+def _forget_layout_pieces(**kwargs) -> None:
+    # The layout's cached pieces (templates/base.html) hold URLs, static paths and translations:
+    # a test that changes settings (URLs, static storage, language) must not get older ones.
+    if kwargs["setting"] != "CACHES":
+        caches["layout"].clear()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from rbac.services import access
 
@@ -37,11 +40,38 @@ def _active_entry_id(current: dict[str, Any] | None) -> int | None:
     return current["parent_id"]
 
 
-@register.inclusion_tag("rbac/menu.html")
-def rbac_menu(request: HttpRequest) -> dict[str, Any]:
-    """The two-level sidebar of the current user: the current entry active and only its menu expanded."""
+#: Sidebars already drawn, per URL resolver (their links are that resolver's).
+_MENUS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Sidebars kept per resolver before the oldest half are dropped (users × active entries × languages).
+MENU_MEMORY = 2000
+
+
+@register.simple_tag
+def rbac_menu(request: HttpRequest) -> str:
+    """The two-level sidebar of the current user (``rbac/menu.html``): the current entry active and
+    only its menu expanded.
+
+    Drawn once per user, version stamp of their snapshot, active entry and language, then reused:
+    the snapshot of a stamp never changes (every change of roles, permissions or menus bumps it),
+    so neither does its sidebar, and every page shows one (~0.1 ms to draw).
+    """
     snapshot, current = _current(request)
     active_id = _active_entry_id(current)
+    if not snapshot:
+        return render_to_string("rbac/menu.html", menu_context(snapshot, active_id))
+    drawn = _MENUS.setdefault(get_resolver(get_urlconf()), {})
+    key = (snapshot["user_id"], snapshot["version"], snapshot["format"], active_id, get_language(), get_script_prefix())
+    html = drawn.get(key)
+    if html is None:
+        if len(drawn) >= MENU_MEMORY:
+            for old in list(drawn)[: MENU_MEMORY // 2]:
+                drawn.pop(old, None)
+        html = drawn[key] = render_to_string("rbac/menu.html", menu_context(snapshot, active_id))
+    return html
+
+
+def menu_context(snapshot: dict[str, Any] | None, active_id: int | None) -> dict[str, Any]:
+    """The sidebar's menus: each with its entries' links, the active one marked, and whether it is open."""
     menus = []
     for menu in (snapshot or {}).get("menus", []):
         entries = [

@@ -128,7 +128,8 @@ class Side:
     #: Milliseconds spent in SQL per request (the queries' own timings).
     sql: list[float] = field(default_factory=list)
     queries: int = 0
-    slowest: tuple[float, str] = (0.0, "")
+    #: The slowest query of the run: (ms, SQL with placeholders, its parameters).
+    slowest: tuple[float, str, object] = (0.0, "", None)
 
 
 @dataclass
@@ -199,19 +200,21 @@ def build_cases(users) -> list[Case]:
 
 def timed_get(client, side: Side) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    durations: list[float] = []
+    queries: list[tuple[float, str, object]] = []
 
     def timed_query(execute, sql, params, many, context):
-        # Django's own query log keeps milliseconds only ("0.000" for most of these queries).
+        # Each query's own time and text, from an execute wrapper alone. Django's query log
+        # (CaptureQueriesContext) keeps whole milliseconds ("0.000" for most of these queries),
+        # and it forces the debug cursor, which a server with DEBUG off never runs: ~0.1 ms per
+        # query on both sides, counted as the page's time outside SQL.
         query_started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            durations.append(time.perf_counter() - query_started)
+            queries.append((time.perf_counter() - query_started, sql, params))
 
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed_query):
+    with connection.execute_wrapper(timed_query):
         cpu_started = time.process_time()
         started = time.perf_counter()
         response = client.get(side.path, side.params)
@@ -222,11 +225,11 @@ def timed_get(client, side: Side) -> None:
         sys.exit(f"HTTP {response.status_code} for {side.path} {side.params}")
     side.timings.append(elapsed * 1000)
     side.cpu.append(cpu * 1000)
-    side.queries = len(captured)
-    side.sql.append(sum(durations) * 1000)
-    for duration, query in zip(durations, captured.captured_queries, strict=False):
+    side.queries = len(queries)
+    side.sql.append(sum(duration for duration, _sql, _params in queries) * 1000)
+    for duration, sql, params in queries:
         if duration * 1000 > side.slowest[0]:
-            side.slowest = (duration * 1000, query["sql"])
+            side.slowest = (duration * 1000, sql, params)
 
 
 def p95(values: list[float]) -> float:
@@ -260,13 +263,13 @@ def rbac_cost(users, repeat: int) -> tuple[float, float]:
     return statistics.median(timings["with"]), statistics.median(timings["without"])
 
 
-def explain(sql: str) -> str:
+def explain(sql: str, params: object) -> str:
     from django.db import connection
 
     if connection.vendor != "mysql" or not sql.lstrip().upper().startswith("SELECT"):
         return ""
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql)
+        cursor.execute("EXPLAIN " + sql, params)
         header = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     keep = ["table", "type", "key", "rows", "Extra"]
@@ -362,8 +365,9 @@ def measure(args, users, cases, client_for) -> int:
             }
         )
         if args.explain:
-            print(f"  slowest stark query {case.stark.slowest[0]:.1f} ms: {case.stark.slowest[1][:300]}")
-            print(explain(case.stark.slowest[1]))
+            slowest_ms, slowest_sql, slowest_params = case.stark.slowest
+            print(f"  slowest stark query {slowest_ms:.1f} ms: {slowest_sql[:300]} {list(slowest_params or ())[:8]}")
+            print(explain(*case.stark.slowest[1:]))
     with_rbac, without = rbac_cost(users, args.rbac_repeat)
     print(f"RBAC middleware: {with_rbac:.2f} ms with, {without:.2f} ms without: {with_rbac - without:+.2f} ms/request")
     if args.json_path:

@@ -40,6 +40,18 @@ def test_child_page_activates_its_parent_entry(clerk_client):
     assert "Item detail" not in sidebar  # child pages are not menu entries
 
 
+def test_a_drawn_menu_is_drawn_again_after_a_change_of_menus_or_roles(clerk_client, clerk, demo_menu, role_with):
+    # Sidebars are kept per version stamp: every change below bumps the clerk's stamp.
+    assert "Items" in _sidebar(clerk_client.get("/demo/items/").content.decode())
+    demo_menu["menu"].title = "Goods"
+    demo_menu["menu"].save()
+    sidebar = _sidebar(clerk_client.get("/demo/items/").content.decode())
+    assert "Goods" in sidebar and ">Items<" not in sidebar
+    assert "Reports" in sidebar
+    clerk.roles.set([role_with(demo_menu["entry"], title="items only")])
+    assert "Reports" not in _sidebar(clerk_client.get("/demo/items/").content.decode())
+
+
 def test_menu_hides_entries_the_user_does_not_hold(client, clerk, demo_menu, role_with):
     clerk.roles.add(role_with(demo_menu["add"]))
     client.force_login(clerk)

@@ -39,7 +39,7 @@ def _settings_under(env: dict) -> dict:
 def test_without_cache_url_the_embedded_defaults_stay():
     assert _settings_under({}) == {
         "backend": "django.core.cache.backends.locmem.LocMemCache",
-        "engine": "django.contrib.sessions.backends.db",
+        "engine": "luffy_crm.sessions",
         "snapshot_cache": None,
     }
 

@@ -41,7 +41,27 @@ def test_pages_are_in_chinese_by_default(client):
 def test_logged_in_layout_shows_user_name_and_a_post_logout_form(logged_in_client, user):
     html = logged_in_client.get(reverse("home")).content.decode()
     assert user.name in html
-    assert re.search(rf'<form method="post" action="{reverse("logout")}"', html)
+    assert re.search(
+        rf'<form id="luffy-logout" method="post" action="{reverse("logout")}" hidden>'
+        r'<input type="hidden" name="csrfmiddlewaretoken"',
+        html,
+    )
+    # The top bar's button and the narrow screen's one both submit that form.
+    assert html.count('<button type="submit" form="luffy-logout"') == 2
+
+
+def test_the_cached_top_bar_follows_the_users_name_and_language(logged_in_client, user, settings):
+    assert user.name in logged_in_client.get(reverse("home")).content.decode()
+    user.name = "改名之后"
+    user.save()
+    html = logged_in_client.get(reverse("home")).content.decode()
+    assert '<i class="fa fa-user-circle"></i> 改名之后</span></li>' in html  # the top bar
+    assert (
+        '<span class="nav-link text-dark"><i class="fa fa-user-circle"></i> 改名之后</span>' in html
+    )  # narrow screens
+    settings.LANGUAGE_CODE = "en"
+    english = logged_in_client.get(reverse("home")).content.decode()
+    assert "Log out" in english and "退出" not in english
 
 
 def test_404_page_uses_the_layout(logged_in_client):
