@@ -284,6 +284,10 @@ class ChangeList:
                 renderers.append(functools.partial(self._many_cell, column.field_name))
             elif column.display is None:
                 renderers.append(html_converter(self.opts.get_field(column.field_name)))
+            elif (make_cell := getattr(column.display, "make_cell", None)) is not None:
+                # The display function's page-wide form: its fixed parts worked out once (see
+                # stark.handlers "page cells"); what it gives is escaped like any cell.
+                renderers.append(_escaping(make_cell(self)))
             else:
                 renderers.append(functools.partial(self._display_cell, column.display))
         return renderers
@@ -452,6 +456,10 @@ def total_ordering(model: type[models.Model], ordering: list) -> list:
         if model_field.concrete and (model_field.primary_key or (model_field.unique and not model_field.null)):
             return ordering[: index + 1]
     return [*ordering, "pk"]
+
+
+def _escaping(cell: Callable[[models.Model], object]) -> Callable[[models.Model], SafeString]:
+    return lambda obj: escape_text(cell(obj))
 
 
 def unbound(entry: Any) -> Any:

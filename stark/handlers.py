@@ -30,6 +30,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,7 @@ from stark.deletion import summarise_deletion
 from stark.display import export_value, field_text, neutralise_cell
 from stark.export import ValueRows, csv_response, xlsx_response
 from stark.forms import StarkModelForm, use_native_date_inputs
-from stark.html import format_cell_html
+from stark.html import escape_text, format_cell_html
 from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.positions import GroupCounts
 from stark.search import IcontainsSearch
@@ -74,6 +75,48 @@ def action(label: str, name: str | None = None) -> Callable:
         return func
 
     return decorator
+
+
+# ---------------------------------------------------------------------------- page cells
+# A display function may carry ``make_cell(changelist) -> (row -> cell HTML)``: what does not
+# depend on the row (the permission, the URL's shape, the translated label) is then worked out
+# once per page instead of once per row (docs/stark.md "Display functions"). The built-in
+# columns' cells are exactly what their functions return (tests/stark/test_page_cells.py).
+
+
+def checkbox_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+    label = escape_text(row_text(changelist.request, gettext_noop("Select this row")))
+    return lambda obj: SafeString(
+        f'<input type="checkbox" name="pk" value="{escape_text(obj.pk)}" class="stark-check" aria-label="{label}">'
+    )
+
+
+def _link_cells(changelist: ChangeList, url_name: str, markup: str, title: str) -> Callable[[Any], SafeString]:
+    urls = changelist.handler.row_urls(changelist.request, url_name, *changelist.args, **changelist.kwargs)
+    if urls is None:
+        return lambda obj: SafeString("")
+    before, after = markup.split("{url}")
+    after = after.replace("{title}", escape_text(row_text(changelist.request, title)))
+    return lambda obj: SafeString(before + escape_text(urls(obj.pk)) + after)
+
+
+def edit_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+    url_name = changelist.handler.get_change_url_name()
+    return _link_cells(changelist, url_name, _EDIT_LINK, gettext_noop("Edit"))
+
+
+def delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+    url_name = changelist.handler.get_delete_url_name()
+    return _link_cells(changelist, url_name, _DELETE_LINK, gettext_noop("Delete"))
+
+
+def edit_delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+    edit, delete = edit_cells(changelist), delete_cells(changelist)
+    return lambda obj: SafeString(f"{edit(obj)} {delete(obj)}")
+
+
+_EDIT_LINK = '<a href="{url}" title="{title}"><i class="fa fa-edit"></i></a>'
+_DELETE_LINK = '<a href="{url}" class="text-danger" title="{title}"><i class="fa fa-trash"></i></a>'
 
 
 class StarkHandler:
@@ -286,12 +329,23 @@ class StarkHandler:
     def _reverse(self, request: HttpRequest, url_name: str, args: tuple, kwargs: dict) -> str | None:
         if not self.has_page(url_name) or not self.has_permission(request, url_name):
             return None
-        url = cached_reverse(request, self.full_url_name(url_name), args, kwargs)
+        return cached_reverse(request, self.full_url_name(url_name), args, kwargs) + self._filter_suffix(request)
+
+    def _filter_suffix(self, request: HttpRequest) -> str:
+        """``?_filter=<the list's state>`` (or nothing), worked out once per request."""
         suffix = request.__dict__.get("_stark_filter_suffix")
         if suffix is None:
             state = self._current_filter(request)
             suffix = request._stark_filter_suffix = f"?{urlencode({'_filter': state})}" if state else ""
-        return url + suffix
+        return suffix
+
+    def row_urls(self, request: HttpRequest, url_name: str, *args, **kwargs) -> Callable[[Any], str] | None:
+        """``pk -> self._reverse(request, url_name, args, {"pk": pk, **kwargs})`` for the rows of a
+        page, the page and permission checked once; None when they rule the page out."""
+        if not self.has_page(url_name) or not self.has_permission(request, url_name):
+            return None
+        viewname, suffix = self.full_url_name(url_name), self._filter_suffix(request)
+        return lambda pk: cached_reverse(request, viewname, args, {"pk": pk, **kwargs}) + suffix
 
     def reverse_list_url(self, request: HttpRequest, *args, **kwargs) -> str | None:
         """The list URL restored to the state carried in ``_filter`` (None if not permitted)."""
@@ -502,6 +556,8 @@ class StarkHandler:
             row_text(request, gettext_noop("Select this row")),
         )
 
+    display_checkbox.make_cell = checkbox_cells
+
     def display_edit(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Edit")
@@ -511,6 +567,8 @@ class StarkHandler:
         return format_cell_html(
             '<a href="{}" title="{}"><i class="fa fa-edit"></i></a>', url, row_text(request, gettext_noop("Edit"))
         )
+
+    display_edit.make_cell = edit_cells
 
     def display_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
@@ -524,6 +582,8 @@ class StarkHandler:
             row_text(request, gettext_noop("Delete")),
         )
 
+    display_del.make_cell = delete_cells
+
     def display_edit_del(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Actions")
@@ -532,6 +592,8 @@ class StarkHandler:
             self.display_del(request, obj, False, *args, **kwargs),
         ]
         return format_cell_html("{} {}", *links)
+
+    display_edit_del.make_cell = edit_delete_cells
 
     # ------------------------------------------------------------------ list pipeline
     def get_changelist(self, request: HttpRequest, *args, **kwargs) -> ChangeList:

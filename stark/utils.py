@@ -2,7 +2,7 @@
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -119,12 +119,22 @@ def row_text(request: HttpRequest, message: str) -> str:
 def permitted_url(request: HttpRequest, viewname: str, kwargs: dict | None = None) -> str | None:
     """The URL of ``viewname`` (``cached_reverse``) when the permission hook lets the user open it;
     None when it does not, or when the site has no such URL (a page another area has not built)."""
+    return permitted_urls(request, viewname)(kwargs)
+
+
+def permitted_urls(request: HttpRequest, viewname: str) -> Callable[[dict | None], str | None]:
+    """``kwargs -> permitted_url(request, viewname, kwargs)``, the permission asked once: for the
+    rows of a page (a display function's ``make_cell``)."""
     if not check_permission(request, viewname):
-        return None
-    try:
-        return cached_reverse(request, viewname, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
+        return lambda kwargs: None
+
+    def url(kwargs: dict | None) -> str | None:
+        try:
+            return cached_reverse(request, viewname, kwargs=kwargs)
+        except NoReverseMatch:
+            return None
+
+    return url
 
 
 def hidden_fields(query: QueryDict, *drop: str) -> list[tuple[str, str]]:

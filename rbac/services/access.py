@@ -176,6 +176,7 @@ def load_into_session(request: HttpRequest, user) -> dict[str, Any]:
     """Store the user's snapshot in the session and return it."""
     snapshot = cached_snapshot(user)
     request.session[SESSION_KEY] = snapshot
+    request.__dict__.pop("_rbac_snapshot", None)
     return snapshot
 
 
@@ -186,6 +187,12 @@ def get_snapshot(request: HttpRequest) -> dict[str, Any] | None:
     is loaded by the authentication middleware anyway.
     """
     user = getattr(request, "user", None)
+    # A page asks dozens of times (every menu entry, row link and button): the answer is kept on
+    # the request for the user object it was worked out for (a login or logout in the request
+    # replaces ``request.user``, and the next call works it out again).
+    memo = request.__dict__.get("_rbac_snapshot")
+    if memo is not None and memo[0] is user:
+        return memo[1]
     if user is None or not user.is_authenticated:
         return None
     session = getattr(request, "session", None)
@@ -199,6 +206,7 @@ def get_snapshot(request: HttpRequest) -> dict[str, Any] | None:
         or snapshot.get("format") != SNAPSHOT_FORMAT
     ):
         snapshot = load_into_session(request, user)
+    request.__dict__["_rbac_snapshot"] = (user, snapshot)
     return snapshot
 
 

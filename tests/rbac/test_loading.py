@@ -77,3 +77,20 @@ def test_a_request_with_a_current_session_adds_no_rbac_query(client, django_asse
     # the session row and the user row (which carries rbac_version); nothing from rbac
     with django_assert_num_queries(2):
         assert client.get("/demo/items/").status_code == 200
+
+
+def test_a_request_keeps_its_snapshot_for_its_user_and_drops_it_at_logout(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from rbac.services.access import get_snapshot, has_permission
+
+    user = _user_with_permissions(10)
+    request = rf.get("/")
+    request.session, request.user = SessionStore(), user
+    first = get_snapshot(request)
+    assert has_permission(request, "p:entry_0")
+    assert get_snapshot(request) is first  # kept for the request
+    request.user = AnonymousUser()  # what logout() does to the request
+    assert get_snapshot(request) is None
+    assert not has_permission(request, "p:entry_0")

@@ -14,6 +14,8 @@ VALUES = [
     mark_safe("<b>already safe</b>"),
     gettext_lazy("Yes"),
     42,
+    -7,
+    True,
     None,
     3.5,
 ]

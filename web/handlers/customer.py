@@ -7,6 +7,7 @@ Handlers stay thin: each page scopes its rows with a selector, and every write g
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,10 +24,10 @@ from stark.handlers import StarkHandler, action
 from stark.html import format_cell_html
 from stark.positions import GroupCounts
 from stark.search import BoundOption, DateRangeOption, Option
-from stark.utils import nested_url, permitted_url, row_text
+from stark.utils import nested_url, permitted_url, permitted_urls, row_text
 from web.forms.customer import DUPLICATE_MESSAGES, AssignForm, CustomerForm, duplicate_error
 from web.handlers.customer_import import CustomerImportMixin
-from web.handlers.customer_page import customer_link, customer_page
+from web.handlers.customer_page import customer_link, customer_link_cells, customer_page
 from web.handlers.figure_filters import PaymentStatusOption, claimed_option, consultant_option, signed_option
 from web.models import Customer
 from web.search import customer_search
@@ -65,7 +66,22 @@ logger = logging.getLogger(__name__)
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
     """A link to the nested page ``url_name`` (a customer's follow-ups, payments) when it exists and
     the permission hook allows it, carrying the list's state for the way back; else nothing."""
-    url = permitted_url(request, url_name, kwargs)
+    return _nested_link_html(request, permitted_url(request, url_name, kwargs), text, icon)
+
+
+def _link_cells(url_name: str, key: str, text: str, icon: str) -> Callable:
+    """A ``make_cell`` (stark) for a column of ``_link(request, url_name, {key: row pk},
+    row_text(text), icon)``: the permission and the label worked out once per page."""
+
+    def make_cell(changelist) -> Callable[[Any], str]:
+        request = changelist.request
+        urls, label = permitted_urls(request, url_name), row_text(request, text)
+        return lambda obj: _nested_link_html(request, urls({key: obj.pk}), label, icon)
+
+    return make_cell
+
+
+def _nested_link_html(request: HttpRequest, url: str | None, text: str, icon: str) -> str:
     if url is None:
         return ""
     return format_cell_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
@@ -371,6 +387,7 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
             return Customer._meta.get_field("name").verbose_name
         return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
 
+    display_name.make_cell = customer_link_cells("detail")
     display_name.order_field = "name"
     display_name.export_field = "name"
 
@@ -380,11 +397,19 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
         text = row_text(request, gettext_noop("Follow-ups"))
         return _link(request, "stark:web_consultrecord_list", {"customer_id": obj.pk}, text, "fa-comments-o")
 
+    display_records.make_cell = _link_cells(
+        "stark:web_consultrecord_list", "customer_id", gettext_noop("Follow-ups"), "fa-comments-o"
+    )
+
     def display_payments(self, request: HttpRequest, obj: Any = None, is_header: bool = False, *args, **kwargs) -> Any:
         if is_header:
             return gettext("Payments")
         text = row_text(request, gettext_noop("Payments"))
         return _link(request, "stark:web_paymentrecord_list", {"customer_id": obj.pk}, text, "fa-jpy")
+
+    display_payments.make_cell = _link_cells(
+        "stark:web_paymentrecord_list", "customer_id", gettext_noop("Payments"), "fa-jpy"
+    )
 
     list_display = [
         StarkHandler.display_checkbox,
@@ -503,6 +528,7 @@ class AllCustomerHandler(CustomerColumns, StarkHandler):
             return Customer._meta.get_field("name").verbose_name
         return customer_link(request, self.full_url_name(self.get_url_name("detail")), obj)
 
+    display_name.make_cell = customer_link_cells("detail")
     display_name.order_field = "name"
     display_name.export_field = "name"
 

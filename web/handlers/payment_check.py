@@ -1,6 +1,7 @@
 """Finance's approval list of payment applications (缴费审批)."""
 
 from decimal import Decimal
+from operator import attrgetter
 
 from django.contrib import messages
 from django.db.models import QuerySet, Sum
@@ -20,7 +21,7 @@ from web.handlers.approval import (
     display_confirm_date,
     money,
 )
-from web.handlers.customer_page import customer_link, customer_page
+from web.handlers.customer_page import customer_link, customer_link_cells, customer_page
 from web.models import PaymentRecord
 from web.selectors.payments import PAYMENT_SCOPE, customers_with_payments
 from web.services.class_changes import ClassChangeDecisionResult
@@ -56,6 +57,8 @@ class PaymentCheckHandler(StarkHandler):
         if is_header:
             return PaymentRecord._meta.get_field("customer").verbose_name
         return customer_link(request, self.full_url_name(self.get_url_name("customer")), obj.customer)
+
+    display_customer.make_cell = customer_link_cells("customer", attrgetter("customer"))
 
     def display_qq(self, request: HttpRequest, obj=None, is_header=False, *args, **kwargs):
         return _("QQ") if is_header else obj.customer.qq
