@@ -363,6 +363,11 @@ class PrivateCustomerHandler(CustomerColumns, StarkHandler):
     def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet:
         return customers_private(consultant=request.user)
 
+    def get_scope_filter(self, request: HttpRequest, scope: str) -> None:
+        # The user's own customers lie inside every data scope ("own" is exactly them): a scope's
+        # condition would repeat ``consultant = user`` (or join the department for nothing).
+        return None
+
     #: No delete: a consultant releases a customer to the public pool instead.
     pages = ("list", "add", "change")
 
