@@ -363,8 +363,12 @@ class Option:
     def related_choices(self, model_field: models.Field, request: HttpRequest, *args, **kwargs) -> QuerySet:
         """The related rows a relation option offers: ``limit_choices_to`` and ``db_condition`` applied."""
         related = model_field.related_model._default_manager.select_related(*self.select_related)
-        related = related.complex_filter(model_field.get_limit_choices_to())
-        return related.filter(self.get_db_condition(request, *args, **kwargs))
+        # Each filter copies the query: an empty one is left out.
+        limit_choices_to = model_field.get_limit_choices_to()
+        if limit_choices_to:
+            related = related.complex_filter(limit_choices_to)
+        condition = self.get_db_condition(request, *args, **kwargs)
+        return related.filter(condition) if condition else related
 
     def text_pairs(self, related: QuerySet, containing: str = "") -> QuerySet:
         """``(pk, text)`` of each related row, the text being ``text_field`` (and containing ``containing``)."""

@@ -76,7 +76,13 @@ def _link_cells(url_name: str, key: str, text: str, icon: str) -> Callable:
     def make_cell(changelist) -> Callable[[Any], str]:
         request = changelist.request
         urls, label = permitted_urls(request, url_name), row_text(request, text)
-        return lambda obj: _nested_link_html(request, urls({key: obj.pk}), label, icon)
+        state = nested_url(request, "")  # "?_parent=…", the same on every row
+
+        def cell(obj: Any) -> str:
+            url = urls({key: obj.pk})
+            return "" if url is None else format_cell_html(_NESTED_LINK, url + state, icon, label)
+
+        return cell
 
     return make_cell
 
@@ -84,7 +90,10 @@ def _link_cells(url_name: str, key: str, text: str, icon: str) -> Callable:
 def _nested_link_html(request: HttpRequest, url: str | None, text: str, icon: str) -> str:
     if url is None:
         return ""
-    return format_cell_html('<a href="{}"><i class="fa {}"></i> {}</a>', nested_url(request, url), icon, text)
+    return format_cell_html(_NESTED_LINK, nested_url(request, url), icon, text)
+
+
+_NESTED_LINK = '<a href="{}"><i class="fa {}"></i> {}</a>'
 
 
 def report_batch(

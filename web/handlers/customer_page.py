@@ -53,10 +53,12 @@ def customer_link_cells(page: str, customer_of: Callable[[Any], Customer] = lamb
     def make_cell(changelist) -> Callable[[Any], str]:
         handler, request = changelist.handler, changelist.request
         urls = permitted_urls(request, handler.full_url_name(handler.get_url_name(page)))
+        state = url_with_state("", FILTER_PARAM, list_state(request))  # "?_filter=…", the same on every row
 
         def cell(obj: Any) -> str:
             customer = customer_of(obj)
-            return _customer_link_html(request, urls({"pk": customer.pk}), customer)
+            url = urls({"pk": customer.pk})
+            return str(customer) if url is None else format_cell_html('<a href="{}">{}</a>', url + state, customer)
 
         return cell
 
