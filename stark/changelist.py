@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -315,21 +316,36 @@ class ChangeList:
     @cached_property
     def headers(self) -> list[dict[str, Any]]:
         current = self.request.GET.get("o", "")
+        if current:
+            sort_url = self._sort_url
+        else:
+            # No sort yet: ``o`` would come last, so the rest is encoded once, not once per column.
+            params = self.request.GET.copy()
+            params.pop("page", None)
+            prefix = f"?{params.urlencode()}&" if params else "?"
+
+            def sort_url(value: str) -> str:
+                return prefix + urlencode({"o": value})
+
         headers = []
         for column in self.columns:
             header = {"text": column.header, "sort_url": None, "sorted": None}
             if column.sort_key:
-                params = self.request.GET.copy()
-                params.pop("page", None)
                 if current == column.sort_key:
-                    params["o"], header["sorted"] = f"-{column.sort_key}", "asc"
+                    value, header["sorted"] = f"-{column.sort_key}", "asc"
                 elif current == f"-{column.sort_key}":
-                    params["o"], header["sorted"] = column.sort_key, "desc"
+                    value, header["sorted"] = column.sort_key, "desc"
                 else:
-                    params["o"] = column.sort_key
-                header["sort_url"] = "?" + params.urlencode()
+                    value = column.sort_key
+                header["sort_url"] = sort_url(value)
             headers.append(header)
         return headers
+
+    def _sort_url(self, value: str) -> str:
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params["o"] = value
+        return "?" + params.urlencode()
 
     @cached_property
     def headers_html(self) -> SafeString:

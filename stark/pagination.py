@@ -266,16 +266,31 @@ def page_links(page: Page, query: QueryDict, window: int = 3) -> list[PageLink]:
         wanted.add(last)
     links: list[PageLink] = []
     previous = 0
+    url = _page_urls(query)
     for number in sorted(wanted):
         if number - previous > 1:
             links.append(PageLink(None, "", False))
-        params = query.copy()
-        params["page"] = str(number)
-        links.append(PageLink(number, "?" + params.urlencode(), number == page.number))
+        links.append(PageLink(number, url(number), number == page.number))
         previous = number
     if capped:
         links.append(PageLink(None, "", False))
     return links
+
+
+def _page_urls(query: QueryDict):
+    """``number -> "?<query>&page=<number>"``: what setting ``page`` on a copy of ``query`` and
+    encoding it gives, with the rest encoded once instead of once per link."""
+    if "page" in query:
+
+        def url(number: int) -> str:
+            params = query.copy()
+            params["page"] = str(number)
+            return "?" + params.urlencode()
+
+        return url
+    base = query.urlencode()
+    prefix = f"?{base}&page=" if base else "?page="
+    return lambda number: f"{prefix}{number}"
 
 
 def exact_count_url(query: QueryDict) -> str:
@@ -300,11 +315,7 @@ class PageNavigation:
 def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
     """Links to the neighbouring pages (None at either end), each keeping every other parameter."""
 
-    def url(number: int) -> str:
-        params = query.copy()
-        params["page"] = str(number)
-        return "?" + params.urlencode()
-
+    url = _page_urls(query)
     return PageNavigation(
         previous_url=url(page.number - 1) if page.has_previous() else None,
         next_url=url(page.number + 1) if page.has_next() else None,
