@@ -285,13 +285,18 @@ class ChangeList:
                 renderers.append(functools.partial(self._many_cell, column.field_name))
             elif column.display is None:
                 renderers.append(html_converter(self.opts.get_field(column.field_name)))
-            elif (make_cell := getattr(column.display, "make_cell", None)) is not None:
-                # The display function's page-wide form: its fixed parts worked out once (see
-                # stark.handlers "page cells"); what it gives is escaped like any cell.
-                renderers.append(_escaping(make_cell(self)))
+            elif (cell := self._page_cell(column.display)) is not None:
+                renderers.append(cell)
             else:
                 renderers.append(functools.partial(self._display_cell, column.display))
         return renderers
+
+    def _page_cell(self, display: Callable) -> Callable[[models.Model], SafeString] | None:
+        """The display function's page-wide form (``make_cell``, see stark.handlers "page cells"),
+        escaped like any cell; None when it has none or declines this page."""
+        make_cell = getattr(display, "make_cell", None)
+        cell = make_cell(self) if make_cell is not None else None
+        return None if cell is None else _escaping(cell)
 
     def _many_cell(self, name: str, obj: models.Model) -> SafeString:
         return escape_text(self.many_texts[name].get(obj.pk, ""))
@@ -316,7 +321,7 @@ class ChangeList:
     @cached_property
     def headers(self) -> list[dict[str, Any]]:
         current = self.request.GET.get("o", "")
-        if current:
+        if "o" in self.request.GET:
             sort_url = self._sort_url
         else:
             # No sort yet: ``o`` would come last, so the rest is encoded once, not once per column.

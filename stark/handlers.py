@@ -80,8 +80,11 @@ def action(label: str, name: str | None = None) -> Callable:
 # ---------------------------------------------------------------------------- page cells
 # A display function may carry ``make_cell(changelist) -> (row -> cell HTML)``: what does not
 # depend on the row (the permission, the URL's shape, the translated label) is then worked out
-# once per page instead of once per row (docs/stark.md "Display functions"). The built-in
-# columns' cells are exactly what their functions return (tests/stark/test_page_cells.py).
+# once per page instead of once per row (docs/stark.md "Display functions"); ``make_cell`` may
+# return None, and the function is called per row. The built-in columns' cells are exactly what
+# their functions return (tests/stark/test_page_cells.py), and only while the handler keeps the
+# methods those functions call (a subclass's own ``display_edit`` or ``reverse_change_url`` is
+# called per row).
 
 
 def checkbox_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
@@ -89,6 +92,11 @@ def checkbox_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
     return lambda obj: SafeString(
         f'<input type="checkbox" name="pk" value="{escape_text(obj.pk)}" class="stark-check" aria-label="{label}">'
     )
+
+
+def _keeps(handler: StarkHandler, *names: str) -> bool:
+    """Whether ``handler`` uses StarkHandler's own methods ``names``."""
+    return all(getattr(type(handler), name) is getattr(StarkHandler, name) for name in names)
 
 
 def _link_cells(changelist: ChangeList, url_name: str, markup: str, title: str) -> Callable[[Any], SafeString]:
@@ -100,18 +108,26 @@ def _link_cells(changelist: ChangeList, url_name: str, markup: str, title: str) 
     return lambda obj: SafeString(before + escape_text(urls(obj.pk)) + after)
 
 
-def edit_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+def edit_cells(changelist: ChangeList) -> Callable[[Any], SafeString] | None:
+    if not _keeps(changelist.handler, "reverse_change_url", "_reverse"):
+        return None
     url_name = changelist.handler.get_change_url_name()
     return _link_cells(changelist, url_name, _EDIT_LINK, gettext_noop("Edit"))
 
 
-def delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+def delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString] | None:
+    if not _keeps(changelist.handler, "reverse_delete_url", "_reverse"):
+        return None
     url_name = changelist.handler.get_delete_url_name()
     return _link_cells(changelist, url_name, _DELETE_LINK, gettext_noop("Delete"))
 
 
-def edit_delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString]:
+def edit_delete_cells(changelist: ChangeList) -> Callable[[Any], SafeString] | None:
+    if not _keeps(changelist.handler, "display_edit", "display_del"):
+        return None
     edit, delete = edit_cells(changelist), delete_cells(changelist)
+    if edit is None or delete is None:
+        return None
     return lambda obj: SafeString(f"{edit(obj)} {delete(obj)}")
 
 

@@ -206,8 +206,8 @@ def timed_get(client, side: Side) -> None:
     def timed_query(execute, sql, params, many, context):
         # Each query's own time and text, from an execute wrapper alone. Django's query log
         # (CaptureQueriesContext) keeps whole milliseconds ("0.000" for most of these queries),
-        # and it forces the debug cursor, which a server with DEBUG off never runs: ~0.1 ms per
-        # query on both sides, counted as the page's time outside SQL.
+        # and it forces the debug cursor, which a server with DEBUG off never runs (on both
+        # sides; its cost was counted as the page's time outside SQL).
         query_started = time.perf_counter()
         try:
             return execute(sql, params, many, context)

@@ -5,6 +5,7 @@ import pytest
 from stark.handlers import StarkHandler
 from stark.sites import site
 from tests.page_cells import page_cells_differences
+from tests.stark.conftest import grant_all_testapp_pages
 from tests.stark.factories import BookFactory
 from tests.stark.testapp.models import Book
 
@@ -54,3 +55,34 @@ def test_a_column_whose_function_is_overridden_keeps_its_function(rf, user, book
     changelist = own.get_changelist(request)
     # (The list has no actions, so no ticks.)
     assert [render(books[0]) for render in changelist.cell_renderers] == [f"own {books[0].pk}"]
+
+
+class OwnLinks(StarkHandler):
+    """A handler changing what the built-in edit/delete column shows, the two documented ways."""
+
+    def display_edit(self, request, obj=None, is_header=False, *args, **kwargs):
+        return "Edit" if is_header else f"own edit {obj.pk}"
+
+    def reverse_delete_url(self, request, pk, *args, **kwargs):
+        return f"/elsewhere/{pk}/"
+
+
+def test_a_subclass_s_own_edit_link_or_url_is_used_in_the_built_in_columns(rf, user, books):
+    grant_all_testapp_pages(user)
+    handler = OwnLinks(site, Book)
+    handler.list_display = [StarkHandler.display_edit_del, StarkHandler.display_del]
+    request = rf.get(LIST)
+    request.user = user
+    changelist = handler.get_changelist(request)
+    book = books[0]
+    both, delete = (render(book) for render in changelist.cell_renderers)
+    assert both.startswith(f"own edit {book.pk} ") and f'href="/elsewhere/{book.pk}/"' in both
+    assert f'href="/elsewhere/{book.pk}/"' in delete
+    compared, differences = page_cells_differences(changelist)
+    assert (compared, differences) == (0, [])  # both declined their page-wide form
+
+
+def test_sort_links_of_a_list_with_an_empty_sort_set_it_in_place(stark_client, books):
+    response = stark_client.get(LIST, {"o": "", "q": "Book"})
+    headers = {header["text"]: header["sort_url"] for header in response.context["headers"]}
+    assert headers["Title"] == "?o=title&q=Book"
