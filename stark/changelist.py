@@ -24,7 +24,6 @@ from django.db import models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -40,7 +39,7 @@ from stark.pagination import (
     pagination_html,
 )
 from stark.positions import GroupCounts
-from stark.utils import PostedPks, hidden_fields, posted_pks
+from stark.utils import PostedPks, hidden_fields, posted_pks, query_urls
 
 if TYPE_CHECKING:
     from django.core.paginator import Page
@@ -321,17 +320,9 @@ class ChangeList:
     @cached_property
     def headers(self) -> list[dict[str, Any]]:
         current = self.request.GET.get("o", "")
-        if "o" in self.request.GET:
-            sort_url = self._sort_url
-        else:
-            # No sort yet: ``o`` would come last, so the rest is encoded once, not once per column.
-            params = self.request.GET.copy()
-            params.pop("page", None)
-            prefix = f"?{params.urlencode()}&" if params else "?"
-
-            def sort_url(value: str) -> str:
-                return prefix + urlencode({"o": value})
-
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        sort_url = query_urls(params, "o")
         headers = []
         for column in self.columns:
             header = {"text": column.header, "sort_url": None, "sorted": None}
@@ -345,12 +336,6 @@ class ChangeList:
                 header["sort_url"] = sort_url(value)
             headers.append(header)
         return headers
-
-    def _sort_url(self, value: str) -> str:
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        params["o"] = value
-        return "?" + params.urlencode()
 
     @cached_property
     def headers_html(self) -> SafeString:

@@ -57,3 +57,9 @@ def table_rows_html(rows: Iterable[Iterable[object]]) -> SafeString:
     return SafeString(
         "".join(["<tr>" + "".join(["<td>" + _escaped(cell) + "</td>" for cell in row]) + "</tr>" for row in rows])
     )
+
+
+def hidden_inputs_html(pairs: Iterable[tuple[str, str]]) -> SafeString:
+    """``<input type="hidden">`` for each ``(name, value)``: a GET form's copy of a list's other
+    parameters (``stark.utils.hidden_fields``)."""
+    return format_html_rows('<input type="hidden" name="{}" value="{}">', pairs)

@@ -19,9 +19,9 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from stark.html import format_cell_html, format_html_rows
+from stark.html import format_cell_html, hidden_inputs_html
 from stark.positions import GroupCounts
-from stark.utils import hidden_fields
+from stark.utils import hidden_fields, query_urls
 
 #: MariaDB's "Query execution was interrupted (max_statement_time exceeded)" and MySQL's
 #: "maximum statement execution time exceeded".
@@ -266,7 +266,7 @@ def page_links(page: Page, query: QueryDict, window: int = 3) -> list[PageLink]:
         wanted.add(last)
     links: list[PageLink] = []
     previous = 0
-    url = _page_urls(query)
+    url = query_urls(query, "page")
     for number in sorted(wanted):
         if number - previous > 1:
             links.append(PageLink(None, "", False))
@@ -275,22 +275,6 @@ def page_links(page: Page, query: QueryDict, window: int = 3) -> list[PageLink]:
     if capped:
         links.append(PageLink(None, "", False))
     return links
-
-
-def _page_urls(query: QueryDict):
-    """``number -> "?<query>&page=<number>"``: what setting ``page`` on a copy of ``query`` and
-    encoding it gives, with the rest encoded once instead of once per link."""
-    if "page" in query:
-
-        def url(number: int) -> str:
-            params = query.copy()
-            params["page"] = str(number)
-            return "?" + params.urlencode()
-
-        return url
-    base = query.urlencode()
-    prefix = f"?{base}&page=" if base else "?page="
-    return lambda number: f"{prefix}{number}"
 
 
 def exact_count_url(query: QueryDict) -> str:
@@ -315,7 +299,7 @@ class PageNavigation:
 def page_navigation(page: Page, query: QueryDict) -> PageNavigation:
     """Links to the neighbouring pages (None at either end), each keeping every other parameter."""
 
-    url = _page_urls(query)
+    url = query_urls(query, "page")
     return PageNavigation(
         previous_url=url(page.number - 1) if page.has_previous() else None,
         next_url=url(page.number + 1) if page.has_next() else None,
@@ -364,7 +348,7 @@ def pagination_html(links: list[PageLink], navigation: PageNavigation | None) ->
                 '<form method="get" class="form-inline ml-2 stark-page-box">{}<input type="number" name="page"'
                 ' min="1"{} value="{}" class="form-control form-control-sm mr-1 stark-page-number"'
                 ' aria-label="{}"><button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
-                format_html_rows('<input type="hidden" name="{}" value="{}">', navigation.hidden),
+                hidden_inputs_html(navigation.hidden),
                 format_cell_html(' max="{}"', _number(navigation.last)) if navigation.last else "",
                 _number(navigation.number),
                 gettext("Page number"),

@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from stark.html import format_cell_html, format_html_rows
+from stark.html import format_cell_html, format_html_rows, hidden_inputs_html
 from stark.utils import clean_pks, hidden_fields
 
 #: Longest text searched for in a big option's search box (``Option.bind_search``).
@@ -112,10 +112,6 @@ class OptionSearch:
 
 
 _MULTIPLE = SafeString(' multiple size="6"')
-
-
-def _hidden_inputs(pairs: Iterable[tuple[str, str]]) -> SafeString:
-    return format_html_rows('<input type="hidden" name="{}" value="{}">', pairs)
 
 
 def option_row_html(name: str, label: object, body: object) -> SafeString:
@@ -227,7 +223,7 @@ class BoundOption:
                 '<form method="get" class="form-inline stark-filter-select">{}<select name="{}"'
                 ' class="form-control form-control-sm mr-2"{} aria-label="{}">{}</select>'
                 '<button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
-                _hidden_inputs(self.hidden),
+                hidden_inputs_html(self.hidden),
                 self.name,
                 _MULTIPLE if self.option.is_multi else "",
                 self.label,
@@ -248,7 +244,7 @@ class BoundOption:
             '<input type="search" name="{}" value="{}" class="form-control form-control-sm mr-1" placeholder="{}"'
             ' aria-label="{}"><button type="submit" class="btn btn-sm btn-outline-primary">{}</button></form>',
             find,
-            _hidden_inputs(search.hidden),
+            hidden_inputs_html(search.hidden),
             search.param,
             search.term,
             gettext("Type part of the name"),
@@ -557,7 +553,7 @@ class BoundDateRange:
             '<span class="mr-1">–</span>'
             '<input type="date" class="form-control form-control-sm mr-2" name="{}" value="{}" aria-label="{}">'
             '<button type="submit" class="btn btn-sm btn-outline-primary mr-2">{}</button>{}</form>',
-            _hidden_inputs(self.hidden),
+            hidden_inputs_html(self.hidden),
             self.start_param,
             self.start.isoformat() if self.start else "",
             gettext("From"),

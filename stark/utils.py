@@ -137,6 +137,23 @@ def permitted_urls(request: HttpRequest, viewname: str) -> Callable[[dict | None
     return url
 
 
+def query_urls(query: QueryDict, name: str) -> Callable[[object], str]:
+    """``value -> "?" + query`` with ``name`` set to ``value``: what setting it on a copy of
+    ``query`` and encoding that gives. When ``name`` is not in ``query`` it comes last, so the rest
+    is encoded once, not once per link (a list's page links, its columns' sort links)."""
+    if name in query:
+
+        def url(value: object) -> str:
+            params = query.copy()
+            params[name] = str(value)
+            return "?" + params.urlencode()
+
+        return url
+    base = query.urlencode()
+    prefix = f"?{base}&" if base else "?"
+    return lambda value: prefix + urlencode({name: value})
+
+
 def hidden_fields(query: QueryDict, *drop: str) -> list[tuple[str, str]]:
     """``query``'s parameters but ``drop`` as ``(name, value)`` pairs, one per value of a repeated
     one: the hidden inputs of a GET form that keeps the rest of a list's state."""

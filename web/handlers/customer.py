@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
 def _link(request: HttpRequest, url_name: str, kwargs: dict, text: str, icon: str) -> str:
     """A link to the nested page ``url_name`` (a customer's follow-ups, payments) when it exists and
     the permission hook allows it, carrying the list's state for the way back; else nothing."""
-    return _nested_link_html(request, permitted_url(request, url_name, kwargs), text, icon)
+    return _nested_link_html(permitted_url(request, url_name, kwargs), nested_url(request, ""), text, icon)
 
 
 def _link_cells(url_name: str, key: str, text: str, icon: str) -> Callable:
@@ -77,23 +77,16 @@ def _link_cells(url_name: str, key: str, text: str, icon: str) -> Callable:
         request = changelist.request
         urls, label = permitted_urls(request, url_name), row_text(request, text)
         state = nested_url(request, "")  # "?_parent=…", the same on every row
-
-        def cell(obj: Any) -> str:
-            url = urls({key: obj.pk})
-            return "" if url is None else format_cell_html(_NESTED_LINK, url + state, icon, label)
-
-        return cell
+        return lambda obj: _nested_link_html(urls({key: obj.pk}), state, label, icon)
 
     return make_cell
 
 
-def _nested_link_html(request: HttpRequest, url: str | None, text: str, icon: str) -> str:
+def _nested_link_html(url: str | None, state: str, text: str, icon: str) -> str:
+    """The link to ``url`` carrying ``state`` (``nested_url``'s ``?_parent=…``); nothing without a URL."""
     if url is None:
         return ""
-    return format_cell_html(_NESTED_LINK, nested_url(request, url), icon, text)
-
-
-_NESTED_LINK = '<a href="{}"><i class="fa {}"></i> {}</a>'
+    return format_cell_html('<a href="{}"><i class="fa {}"></i> {}</a>', url + state, icon, text)
 
 
 def report_batch(

@@ -43,7 +43,7 @@ DETAIL_TEMPLATE = "web/customer_detail.html"
 
 def customer_link(request: HttpRequest, url_name: str, customer: Customer, pk_kwarg: str = "pk") -> str:
     """The customer's name, linked to their page when the user may open it; else the plain name."""
-    return _customer_link_html(request, permitted_url(request, url_name, {pk_kwarg: customer.pk}), customer)
+    return _customer_link_html(permitted_url(request, url_name, {pk_kwarg: customer.pk}), customer, _state(request))
 
 
 def customer_link_cells(page: str, customer_of: Callable[[Any], Customer] = lambda obj: obj) -> Callable:
@@ -53,23 +53,27 @@ def customer_link_cells(page: str, customer_of: Callable[[Any], Customer] = lamb
     def make_cell(changelist) -> Callable[[Any], str]:
         handler, request = changelist.handler, changelist.request
         urls = permitted_urls(request, handler.full_url_name(handler.get_url_name(page)))
-        state = url_with_state("", FILTER_PARAM, list_state(request))  # "?_filter=…", the same on every row
+        state = _state(request)  # the same on every row
 
         def cell(obj: Any) -> str:
             customer = customer_of(obj)
-            url = urls({"pk": customer.pk})
-            return str(customer) if url is None else format_cell_html('<a href="{}">{}</a>', url + state, customer)
+            return _customer_link_html(urls({"pk": customer.pk}), customer, state)
 
         return cell
 
     return make_cell
 
 
-def _customer_link_html(request: HttpRequest, url: str | None, customer: Customer) -> str:
+def _customer_link_html(url: str | None, customer: Customer, state: str) -> str:
     if url is None:
         return str(customer)
     # The customer page is a page of the same list: it carries the list's state for its way back.
-    return format_cell_html('<a href="{}">{}</a>', url_with_state(url, FILTER_PARAM, list_state(request)), customer)
+    return format_cell_html('<a href="{}">{}</a>', url + state, customer)
+
+
+def _state(request: HttpRequest) -> str:
+    """``?_filter=<the list's state>``, or nothing: what ``url_with_state`` adds to a URL."""
+    return url_with_state("", FILTER_PARAM, list_state(request))
 
 
 def _choice_label(choices: type, value: str) -> str:
