@@ -29,7 +29,6 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html, strip_tags
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
@@ -47,6 +46,7 @@ from stark.keyset import KeysetUnsupported, keyset_chunks
 from stark.positions import GroupCounts
 from stark.search import IcontainsSearch
 from stark.utils import (
+    FILTER_PARAM,
     PostedPks,
     cached_reverse,
     check_permission,
@@ -56,6 +56,7 @@ from stark.utils import (
     origin_query,
     row_text,
     safe_local_url,
+    url_with_state,
 )
 
 if TYPE_CHECKING:
@@ -351,8 +352,7 @@ class StarkHandler:
         """``?_filter=<the list's state>`` (or nothing), worked out once per request."""
         suffix = request.__dict__.get("_stark_filter_suffix")
         if suffix is None:
-            state = self._current_filter(request)
-            suffix = request._stark_filter_suffix = f"?{urlencode({'_filter': state})}" if state else ""
+            suffix = request._stark_filter_suffix = url_with_state("", FILTER_PARAM, self._current_filter(request))
         return suffix
 
     def row_urls(self, request: HttpRequest, url_name: str, *args, **kwargs) -> Callable[[Any], str] | None:
